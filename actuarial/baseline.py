@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import xarray as xr
 
-__all__ = ["DATASET_VARIABLES", "Baseline", "Figure", "load_baseline"]
+__all__ = ["DATASET_VARIABLES", "Baseline", "Figure", "city_population", "load_baseline"]
 
 #: The variables of ``Baseline.to_dataset()``: units and meaning.
 DATASET_VARIABLES: dict[str, tuple[str, str]] = {
@@ -154,6 +154,19 @@ class Baseline:
             raise ValueError(f"{scheme_code}.{variable}: city total {total} is not whole")
         return split_exact(int(total), weights).astype(np.float64)
 
+    def population(self, year: int = 2013) -> xr.DataArray:
+        """Resident population by county, sex and single age (persons) in mid-``year``.
+
+        The city total (:func:`city_population`) is split across counties by the
+        ``allocation.county_population`` key (the city level holds no residents), and each
+        county's total by Yuxi's age-sex shares (``actuarial.demography``).
+        """
+        from actuarial.demography import base_population
+
+        weights = [self.assumptions.allocation.population_of(c) for c in counties()]
+        totals = split_exact(city_population(year, self.assumptions), weights)
+        return base_population(dict(zip(counties(), totals.tolist(), strict=True)), year=year)
+
     def provenance(self) -> pd.DataFrame:
         """One row per (scheme, variable) of the dataset: city value, date, sources, method."""
         import pandas as pd
@@ -245,6 +258,16 @@ class Baseline:
                 "actuarial/data/allocation/county_population.csv",
             },
         )
+
+
+def city_population(year: float, assumptions: Assumptions) -> int:
+    """Yuxi's resident population at mid-``year``, interpolated geometrically between the
+    2010 and 2020 censuses (both taken on 1 November); an assumption where no yearbook
+    figure is packaged. Yuxi shrank between the censuses (2,303,511 to 2,249,502)."""
+    p = assumptions.population
+    t = (year + 0.5 - (2010 + 10 / 12)) / 10
+    ratio: float = p.city_total_2020 / p.city_total_2010
+    return round(p.city_total_2010 * ratio**t)
 
 
 def load_baseline(assumptions: Assumptions | None = None) -> Baseline:

@@ -204,3 +204,11 @@ def test_describe__every_leaf_key_documented() -> None:
         return out
 
     assert leaves(baseline_dict()) == set(keys)
+
+
+def test_baseline__mortality_level_factor_is_the_derived_one() -> None:
+    from actuarial.demography import yuxi_level_factor
+
+    assert load_assumptions().mortality.level_factor == pytest.approx(
+        yuxi_level_factor(), rel=1e-12
+    )

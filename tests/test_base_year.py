@@ -288,3 +288,19 @@ def test_build_script__reproduces_packaged_csv(tmp_path: Any) -> None:
     )
     built = mod.build(seed)
     assert built == read_csv("base_year.figures")
+
+
+def test_population__county_sex_age_sums_to_interpolated_city_total(baseline: Baseline) -> None:
+    from actuarial.baseline import city_population
+
+    pop = baseline.population(2013)
+    assert pop.dims == ("county", "sex", "age")
+    total = city_population(2013, baseline.assumptions)
+    # 2,303,511 x (2,249,502 / 2,303,511) ** (2.667 / 10): between the two censuses.
+    assert 2_249_502 < total < 2_303_511
+    assert int(pop.sum()) == total
+    assert int(pop.sel(county="city_level").sum()) == 0
+    shares = pop.sum(("sex", "age")) / total
+    key = baseline.assumptions.allocation.county_population
+    for c in actuarial.counties():
+        assert float(shares.sel(county=c)) == pytest.approx(key[c] / 2_303_511, abs=1e-6)  # type: ignore[index]
