@@ -266,8 +266,8 @@ def city_population(year: float, assumptions: Assumptions) -> int:
     figure is packaged. Yuxi shrank between the censuses (2,303,511 to 2,249,502)."""
     p = assumptions.population
     t = (year + 0.5 - (2010 + 10 / 12)) / 10
-    ratio: float = p.city_total_2020 / p.city_total_2010
-    return round(p.city_total_2010 * ratio**t)
+    growth = math.exp(t * math.log(p.city_total_2020 / p.city_total_2010))
+    return round(p.city_total_2010 * growth)
 
 
 def load_baseline(assumptions: Assumptions | None = None) -> Baseline:
