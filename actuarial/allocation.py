@@ -9,15 +9,10 @@ largest-remainder method, so that the county parts always sum exactly to the cit
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from fractions import Fraction
-
-import numpy as np
-import numpy.typing as npt
-
 from actuarial.assumptions import AllocationKey, Assumptions
 from actuarial.data import read_csv
 from actuarial.registry import counties
+from actuarial.rounding import split_exact
 
 __all__ = [
     "YIMEN_TABLE5A_INSURED",
@@ -33,34 +28,6 @@ YIMEN_TABLE5A_INSURED = 11_692
 #: Units that run no old-rural-pension accounts (report II.(2).4: all but Chengjiang; the
 #: city level holds none).
 _OLD_RURAL_ABSENT = frozenset({"city_level", "chengjiang"})
-
-
-def split_exact(total: int, weights: Sequence[int]) -> npt.NDArray[np.int64]:
-    """Split a whole-number ``total`` in proportion to non-negative integer ``weights``.
-
-    Largest-remainder (Hamilton) rounding on exact fractions: the parts are integers, sum
-    exactly to ``total`` and differ from the exact shares by less than one. Ties go to the
-    earlier unit in canonical order, so the result is deterministic.
-
-    Examples
-    --------
-    >>> split_exact(10, [1, 1, 1]).tolist()
-    [4, 3, 3]
-    """
-    if total < 0:
-        raise ValueError(f"total must be non-negative, got {total}")
-    if any(w < 0 for w in weights):
-        raise ValueError(f"weights must be non-negative, got {list(weights)}")
-    wsum = sum(weights)
-    if wsum == 0:
-        raise ValueError("weights sum to zero: no unit to allocate to")
-    exact = [Fraction(total * w, wsum) for w in weights]
-    floors = [int(x) for x in exact]
-    left = total - sum(floors)
-    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - floors[i]), i))
-    for i in order[:left]:
-        floors[i] += 1
-    return np.asarray(floors, dtype=np.int64)
 
 
 def table5a_by_county() -> dict[str, dict[str, int]]:

@@ -36,6 +36,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from actuarial.data import read_csv
+from actuarial.rounding import split_exact
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -212,21 +213,6 @@ def interpolate_log_mx(
     log_m = np.log(mx_by_period)
     out: NDArray[np.float64] = np.exp((1.0 - w) * log_m[..., i] + w * log_m[..., i + 1])
     return out
-
-
-def _largest_remainder(total: int, shares: NDArray[np.float64]) -> NDArray[np.int64]:
-    """Integers proportional to ``shares`` that sum exactly to ``total`` (Hamilton method).
-
-    Ties in the fractional parts go to the earlier cell, so the result is deterministic.
-    """
-    raw = total * (shares / shares.sum())
-    counts = np.floor(raw).astype(np.int64)
-    short = total - int(counts.sum())
-    if not 0 <= short <= counts.size:  # pragma: no cover - guarded by the normalisation above
-        raise AssertionError(f"largest-remainder shortfall {short} out of range")
-    order = np.argsort(-(raw - counts), kind="stable")
-    counts[order[:short]] += 1
-    return np.asarray(counts, dtype=np.int64)
 
 
 # ---------------------------------------------------------------------------------------
@@ -583,7 +569,7 @@ def base_population(county_totals: Mapping[str, int], year: int = 2013) -> xr.Da
     out = np.empty((len(names), len(SEXES), AGES.size), dtype=np.int64)
     for i, name in enumerate(names):
         total = _check_total(name, county_totals[name])
-        out[i] = _largest_remainder(total, shares).reshape(len(SEXES), AGES.size)
+        out[i] = split_exact(total, shares).reshape(len(SEXES), AGES.size)
     return xr.DataArray(
         out,
         dims=("county", "sex", "age"),
