@@ -9,6 +9,8 @@ largest-remainder method, so that the county parts always sum exactly to the cit
 
 from __future__ import annotations
 
+from functools import cache
+
 from actuarial.assumptions import AllocationKey, Assumptions
 from actuarial.data import read_csv
 from actuarial.registry import counties
@@ -30,10 +32,12 @@ YIMEN_TABLE5A_INSURED = 11_692
 _OLD_RURAL_ABSENT = frozenset({"city_level", "chengjiang"})
 
 
+@cache
 def table5a_by_county() -> dict[str, dict[str, int]]:
     """Table 5a (enterprise work injury, 2012) by county, in persons and whole yuan.
 
-    Yimen's insured uses the CHECKS I-2 reading (11,692, not the printed 1169).
+    Yimen's insured uses the CHECKS I-2 reading (11,692, not the printed 1169). Read once
+    per process; callers must not modify the result.
     """
     out: dict[str, dict[str, int]] = {}
     for row in read_csv("report.table5a"):
@@ -51,6 +55,7 @@ def table5a_by_county() -> dict[str, dict[str, int]]:
     return out
 
 
+@cache
 def table2_by_county() -> dict[str, dict[str, int]]:
     """Table 2 (urban-resident medical, 2013) by county: insured by category and the
     financing they raise at the 2013 standards (CNY a year)."""

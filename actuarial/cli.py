@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from actuarial import __version__
+
+if TYPE_CHECKING:
+    from actuarial.baseline import Baseline
 
 app = typer.Typer(
     name="actuarial",
@@ -55,7 +58,7 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:,.0f}"
 
 
-def _load(scenario: Path | None):  # type: ignore[no-untyped-def]
+def _load(scenario: Path | None) -> Baseline:
     from actuarial.assumptions import ScenarioError, load_assumptions
     from actuarial.baseline import load_baseline
 
@@ -133,7 +136,7 @@ def baseline(
         prov = base.provenance()
         prov = prov[prov["scheme"].isin(chosen) & (prov["figure_ids"] != "")]
         t = Table(title="Sources (report figure ids and sections)")
-        for col in (
+        cols = [
             "scheme",
             "variable",
             "date",
@@ -141,18 +144,11 @@ def baseline(
             "source_section",
             "reading",
             "county_method",
-        ):
+        ]
+        for col in cols:
             t.add_column(col)
-        for r in prov.itertuples():
-            t.add_row(
-                r.scheme,
-                r.variable,
-                r.date,
-                r.figure_ids,
-                r.source_section,
-                r.reading,
-                r.county_method,
-            )
+        for cells in prov[cols].astype(str).to_numpy().tolist():
+            t.add_row(*cells)
         console.print(t)
 
 

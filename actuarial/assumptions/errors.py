@@ -78,7 +78,7 @@ def format_validation_error(
                 msg = f"unknown code {bad!r}; allowed: {ctx.get('expected', '')}"
             else:
                 msg = f"got {_short(bad)}; allowed: {ctx.get('expected', '')}"
-        elif kind in {"finite_number"}:
+        elif kind == "finite_number":
             msg = f"got {_short(value)}; NaN and infinities are not allowed, give a finite number"
         elif kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
             msg = f"got {_short(value)}; {err['msg'].lower()}"
