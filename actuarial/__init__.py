@@ -21,6 +21,8 @@ __all__ = [
     "counties",
     "load_assumptions",
     "load_baseline",
+    "member_pension",
+    "project",
     "schemes",
 ]
 
@@ -36,4 +38,12 @@ def __getattr__(name: str) -> object:
         from actuarial.assumptions import load_assumptions
 
         return load_assumptions
+    if name == "member_pension":
+        from actuarial.member import member_pension
+
+        return member_pension
+    if name == "project":
+        from actuarial.projection import project
+
+        return project
     raise AttributeError(f"module 'actuarial' has no attribute {name!r}")

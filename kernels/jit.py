@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import numba
 
@@ -24,9 +24,9 @@ FASTMATH = os.environ.get("ACTUARIAL_FASTMATH", "0") == "1"
 
 def njit(func: F) -> F:
     """Compile a serial kernel in nopython mode with the package policy."""
-    return numba.njit(cache=CACHE, fastmath=FASTMATH, nogil=True)(func)  # type: ignore[no-any-return]
+    return cast(F, numba.njit(cache=CACHE, fastmath=FASTMATH, nogil=True)(func))
 
 
 def pjit(func: F) -> F:
     """Compile a kernel whose outer loop is ``numba.prange`` (parallel over draws)."""
-    return numba.njit(cache=CACHE, fastmath=FASTMATH, nogil=True, parallel=True)(func)  # type: ignore[no-any-return]
+    return cast(F, numba.njit(cache=CACHE, fastmath=FASTMATH, nogil=True, parallel=True)(func))

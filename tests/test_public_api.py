@@ -7,7 +7,15 @@ import actuarial
 
 def test_public_api__names() -> None:
     assert sorted(actuarial.__all__) == sorted(
-        ["__version__", "counties", "load_assumptions", "load_baseline", "schemes"]
+        [
+            "__version__",
+            "counties",
+            "load_assumptions",
+            "load_baseline",
+            "member_pension",
+            "project",
+            "schemes",
+        ]
     )
     for name in actuarial.__all__:
         assert getattr(actuarial, name) is not None

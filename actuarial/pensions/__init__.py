@@ -1,0 +1,86 @@
+"""The six pension schemes: one module each turns the base year and the assumptions into
+the plain arrays of the cohort kernel (``kernels.cohort``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from actuarial.assumptions import Assumptions
+from actuarial.baseline import Baseline
+from actuarial.pensions import (
+    enterprise_pension,
+    institution_pension,
+    land_lost_pension,
+    old_rural_pension,
+    rural_resident_pension,
+    urban_resident_pension,
+)
+from actuarial.pensions._inputs import Context, SchemeInputs
+
+__all__ = [
+    "PENSION_SCHEMES",
+    "Context",
+    "KernelInputs",
+    "SchemeInputs",
+    "build_inputs",
+    "make_context",
+]
+
+#: Scheme code -> its builder, in canonical scheme order.
+BUILDERS: dict[str, Callable[[Context], SchemeInputs]] = {
+    "enterprise_pension": enterprise_pension.build,
+    "institution_pension": institution_pension.build,
+    "rural_resident_pension": rural_resident_pension.build,
+    "urban_resident_pension": urban_resident_pension.build,
+    "land_lost_pension": land_lost_pension.build,
+    "old_rural_pension": old_rural_pension.build,
+}
+PENSION_SCHEMES = tuple(BUILDERS)
+
+
+def make_context(assumptions: Assumptions, baseline: Baseline, end: int) -> Context:
+    """The base-year population and the projected years ``base_year..end``."""
+    base = assumptions.projection.base_year
+    pop = baseline.population(base)
+    pop0 = np.ascontiguousarray(pop.values, dtype=np.float64)
+    return Context(
+        assumptions=assumptions,
+        baseline=baseline,
+        years=np.arange(base, end + 1, dtype=np.int64),
+        pop0=pop0,
+        city_pool=pop0.sum(axis=(1, 2)) == 0,
+    )
+
+
+@dataclass(frozen=True)
+class KernelInputs:
+    """Every scheme's inputs stacked along a leading scheme axis, plus the population."""
+
+    schemes: tuple[SchemeInputs, ...]
+    arrays: dict[str, NDArray[np.float64] | NDArray[np.int64]]
+
+
+def build_inputs(ctx: Context) -> KernelInputs:
+    """Build and stack the inputs of the six schemes (canonical order)."""
+    built = tuple(BUILDERS[code](ctx) for code in PENSION_SCHEMES)
+
+    def stack(name: str) -> NDArray[np.float64]:
+        return np.ascontiguousarray(
+            np.stack([np.asarray(getattr(s, name), dtype=np.float64) for s in built])
+        )
+
+    arrays: dict[str, NDArray[np.float64] | NDArray[np.int64]] = {
+        "kind": np.array([s.kind for s in built], dtype=np.int64)
+    }
+    for name in (
+        "pool_rate", "account_rate", "base_factor", "basic_factor", "flat_contribution",
+        "flat_subsidy", "basic0", "retire", "payout_months", "pen_known", "pen_rule",
+        "basic_known", "basic_rule", "coverage", "coverage_path", "leak", "arrears_rates",
+        "arrears0", "a0", "acc0", "sv0", "p0", "pen0", "balance0",
+    ):  # fmt: skip
+        arrays[name] = stack(name)
+    return KernelInputs(schemes=built, arrays=arrays)

@@ -1,0 +1,324 @@
+"""``project()``: the Monte Carlo projection of every pension fund of every county.
+
+Draws are run in chunks: each chunk's economic paths come from ``actuarial.scenarios``
+and its funds from the cohort kernel (``kernels.cohort``). Random numbers are a pure
+function of (seed, stream, global draw index, year, cell), so the result does not depend
+on the chunk size or the number of threads, and draw *i* is the same in any run that
+contains it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import xarray as xr
+from numpy.typing import NDArray
+
+import actuarial.solvency  # noqa: F401  (registers the ds.solvency accessor)
+from actuarial.assumptions import Assumptions, load_assumptions
+
+if TYPE_CHECKING:
+    from actuarial.pensions import KernelInputs
+    from actuarial.scenarios import EconomicPaths
+
+__all__ = ["FLOWS", "PensionModel", "project"]
+
+#: Each flow variable: (role, long name).
+FLOWS: dict[str, tuple[str, str]] = {
+    "contributions": ("income", "contributions collected (due less new arrears)"),
+    "subsidies": (
+        "income",
+        "government subsidies: account subsidies and the budget-paid basic pension",
+    ),
+    "arrears_recovered": ("income", "arrears of earlier years recovered"),
+    "recoveries": ("income", "overpaid pensions of dead pensioners recovered"),
+    "interest": ("income", "interest on the fund (negative on a negative balance)"),
+    "benefits": ("outgo", "pensions paid to living pensioners"),
+    "refunds": ("outgo", "individual accounts refunded to heirs of members who died"),
+    "leakage": ("outgo", "pensions paid to dead pensioners whose death was not reported"),
+}
+_STOCKS: dict[str, tuple[str, str]] = {
+    "contributors": (
+        "persons",
+        "members contributing during the year (closed schemes: members not yet drawing)",
+    ),
+    "beneficiaries": ("persons", "pensioners alive during the year"),
+    "balance": ("CNY", "fund balance at the end of the year"),
+    "arrears": ("CNY", "contributions owed by employers at the end of the year (memo)"),
+    "accounts": ("CNY", "individual accounts of members not yet drawing, year end (memo)"),
+}
+DEFAULT_CHUNK = 64
+_ECONOMY = {
+    "cpi": "CPI inflation",
+    "real_wage_growth": "real wage growth",
+    "wage_growth": "nominal wage growth",
+    "fund_return": "nominal return on fund balances",
+}
+
+
+def _resolve(assumptions: Assumptions | str | Path | None) -> Assumptions:
+    if assumptions is None:
+        return load_assumptions()
+    if isinstance(assumptions, Assumptions):
+        return assumptions
+    if isinstance(assumptions, str | Path):
+        return load_assumptions(Path(assumptions))
+    raise TypeError(
+        f"assumptions: got {type(assumptions).__name__}; expected None (the packaged "
+        "baseline), an Assumptions object or the path of a scenario TOML file"
+    )
+
+
+def _check_int(name: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{name}: got {value!r}; expected a whole number in [{low}, {high}]")
+    if not low <= int(value) <= high:
+        raise ValueError(f"{name}: got {value}; allowed: {low} to {high}")
+    return int(value)
+
+
+def project(
+    assumptions: Assumptions | str | Path | None = None,
+    *,
+    draws: int = 1000,
+    seed: int = 0,
+    end: int | None = None,
+    process_risk: bool = True,
+    deterministic: bool = False,
+    chunk: int = DEFAULT_CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> xr.Dataset:
+    """Project the six pension funds of every county, ``draws`` times, to ``end``.
+
+    Parameters
+    ----------
+    assumptions
+        The packaged baseline (None), an ``Assumptions`` object or a scenario TOML path.
+    draws
+        Number of Monte Carlo draws (global indices 0..draws-1).
+    seed
+        Seed of the counter-based random numbers.
+    end
+        Last projected year; default the assumptions' ``projection.end_year``.
+    process_risk
+        Draw deaths, births, retirements and undetected deaths at random (True), or use
+        their expected values (False). Economic and mortality-index shocks stay random.
+    deterministic
+        Every shock at its central value and process risk off: one path (draws is then
+        usually 1; more draws repeat it).
+    chunk
+        Draws per kernel call (memory and progress granularity; results do not depend on
+        it).
+    progress
+        Called with the number of draws finished after each chunk.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dims ``(draw, county, scheme, year)``; flows carry ``attrs["role"]`` = "income"
+        or "outgo", money is in CNY, and for every cell
+        ``balance[t] = balance[t-1] + sum(income) - sum(outgo)`` with ``balance[-1] =
+        opening_balance``, summed in the order of ``attrs["income_variables"]`` and
+        ``attrs["outgo_variables"]``.
+
+    Examples
+    --------
+    >>> import actuarial
+    >>> ds = actuarial.project(draws=2, end=2015)
+    >>> dict(ds.sizes)
+    {'draw': 2, 'county': 10, 'scheme': 6, 'year': 3}
+    """
+    a = _resolve(assumptions)
+    base = a.projection.base_year
+    n_draws = _check_int("draws", draws, 1, 100_000_000)
+    seed = _check_int("seed", seed, 0, 2**63 - 1)
+    end = _check_int("end", a.projection.end_year if end is None else end, base + 1, 2300)
+    chunk = _check_int("chunk", chunk, 1, 1_000_000)
+    model = PensionModel.build(a, end)
+    risk = bool(process_risk) and not deterministic
+    out, econ = model.run(
+        seed, n_draws, process_risk=risk, deterministic=deterministic, chunk=chunk,
+        progress=progress,
+    )  # fmt: skip
+    return model.to_dataset(out, econ, seed=seed, process_risk=risk, deterministic=deterministic)
+
+
+@dataclass(frozen=True)
+class PensionModel:
+    """Everything a projection needs that does not depend on the draws: the kernel's plain
+    arrays for the six schemes, the central mortality and the population rules."""
+
+    assumptions: Assumptions
+    inputs: KernelInputs
+    years: NDArray[np.int64]
+    pop0: NDArray[np.float64]
+    city_pool: NDArray[np.bool_]
+    qbar: NDArray[np.float64]
+    bx: NDArray[np.float64]
+    fertility: NDArray[np.float64]
+    boy_share: float
+
+    @classmethod
+    def build(cls, a: Assumptions, end: int) -> PensionModel:
+        from actuarial.baseline import load_baseline
+        from actuarial.demography import death_probabilities, leecarter_bx
+        from actuarial.pensions import build_inputs, make_context
+
+        base = a.projection.base_year
+        ctx = make_context(a, load_baseline(a), end)
+        p = a.population
+        fertility = np.zeros(101)
+        f0, f1 = p.fertility_ages
+        fertility[f0 : f1 + 1] = p.total_fertility_rate / (f1 - f0 + 1)
+        return cls(
+            assumptions=a,
+            inputs=build_inputs(ctx),
+            years=ctx.years,
+            pop0=ctx.pop0,
+            city_pool=ctx.city_pool,
+            qbar=np.ascontiguousarray(
+                death_probabilities(base, end, level_factor=a.mortality.level_factor).values
+            ),
+            bx=np.ascontiguousarray(leecarter_bx().values),
+            fertility=fertility,
+            boy_share=p.sex_ratio_at_birth / (1.0 + p.sex_ratio_at_birth),
+        )
+
+    def run_chunk(
+        self, seed: int, ids: NDArray[np.int64], paths: EconomicPaths, *, process_risk: bool
+    ) -> NDArray[np.float64]:
+        """Kernel output ``[variable, draw, county, scheme, year]`` for the draws ``ids``."""
+        from kernels.cohort import VARIABLES, project_pensions
+
+        arr = self.inputs.arrays
+        shape = (len(VARIABLES), ids.size, self.pop0.shape[0], len(arr["kind"]), self.years.size)
+        part = np.empty(shape)
+        project_pensions(
+            seed, ids, process_risk,
+            np.ascontiguousarray(paths.cpi), np.ascontiguousarray(paths.real_wage_growth),
+            np.ascontiguousarray(paths.wage_growth), np.ascontiguousarray(paths.fund_return),
+            np.ascontiguousarray(paths.mortality_index),
+            self.qbar, self.bx, self.pop0, self.city_pool, self.fertility, self.boy_share,
+            self.assumptions.economy.wage_2013_cny_per_year,
+            arr["kind"], arr["pool_rate"], arr["account_rate"], arr["base_factor"],
+            arr["basic_factor"], arr["flat_contribution"], arr["flat_subsidy"], arr["basic0"],
+            arr["retire"], arr["payout_months"], arr["pen_known"], arr["pen_rule"],
+            arr["basic_known"], arr["basic_rule"], arr["coverage"], arr["coverage_path"],
+            arr["leak"], arr["arrears_rates"], arr["arrears0"], arr["a0"], arr["acc0"],
+            arr["sv0"], arr["p0"], arr["pen0"], arr["balance0"], part,
+        )  # fmt: skip
+        return part
+
+    def run(
+        self,
+        seed: int,
+        n_draws: int,
+        *,
+        process_risk: bool,
+        deterministic: bool,
+        chunk: int = DEFAULT_CHUNK,
+        progress: Callable[[int], None] | None = None,
+    ) -> tuple[NDArray[np.float64], dict[str, NDArray[np.float64]]]:
+        """Run draws 0..n_draws-1 in chunks: kernel output and the economic paths."""
+        from actuarial.scenarios import generate
+        from kernels.cohort import VARIABLES
+
+        n_years = self.years.size
+        shape = (len(VARIABLES), n_draws, self.pop0.shape[0], len(self.inputs.schemes), n_years)
+        out = np.empty(shape)
+        econ = {k: np.empty((n_draws, n_years)) for k in _ECONOMY}
+        for start in range(0, n_draws, chunk):
+            ids = np.arange(start, min(start + chunk, n_draws), dtype=np.int64)
+            paths = generate(
+                self.assumptions, seed=seed, draws=ids, years=self.years,
+                deterministic=deterministic,
+            )  # fmt: skip
+            out[:, ids] = self.run_chunk(seed, ids, paths, process_risk=process_risk)
+            for k, values in econ.items():
+                values[ids] = getattr(paths, k)
+            if progress is not None:
+                progress(int(ids[-1]) + 1)
+        return out, econ
+
+    def to_dataset(
+        self,
+        out: NDArray[np.float64],
+        econ: dict[str, NDArray[np.float64]],
+        *,
+        seed: int,
+        process_risk: bool,
+        deterministic: bool,
+    ) -> xr.Dataset:
+        """Label the kernel output: dims ``(draw, county, scheme, year)``, units, roles."""
+        from actuarial import __version__
+        from actuarial.registry import counties, county, scheme
+        from kernels.cohort import INCOME, OUTGO, VARIABLES
+
+        a = self.assumptions
+        codes = [s.code for s in self.inputs.schemes]
+        county_codes = counties()
+        dims = ("draw", "county", "scheme", "year")
+        data_vars: dict[str, xr.Variable] = {}
+        for v, name in enumerate(VARIABLES):
+            if name in FLOWS:
+                role, long_name = FLOWS[name]
+                attrs = {"units": "CNY", "long_name": long_name, "role": role}
+            else:
+                units, long_name = _STOCKS[name]
+                attrs = {"units": units, "long_name": long_name}
+            data_vars[name] = xr.Variable(dims, out[v], attrs=attrs)
+        data_vars["opening_balance"] = xr.Variable(
+            ("county", "scheme"),
+            self.inputs.arrays["balance0"].T.copy(),
+            attrs={"units": "CNY", "long_name": "fund balance before the first projected year"},
+        )
+        for k, long_name in _ECONOMY.items():
+            data_vars[k] = xr.Variable(
+                ("draw", "year"),
+                econ[k],
+                attrs={"units": "1", "long_name": f"{long_name}, fraction a year"},
+            )
+        base, end = int(self.years[0]), int(self.years[-1])
+        notes = {s.code: s.notes for s in self.inputs.schemes}
+        return xr.Dataset(
+            data_vars,
+            coords={
+                "draw": ("draw", np.arange(out.shape[1], dtype=np.int64)),
+                "county": ("county", county_codes),
+                "scheme": ("scheme", codes),
+                "year": ("year", self.years),
+                "county_zh": ("county", [county(c).name_zh for c in county_codes]),
+                "scheme_zh": ("scheme", [scheme(s).name_zh for s in codes]),
+            },
+            attrs={
+                "title": "Yuxi social-insurance funds: Monte Carlo projection",
+                "seed": seed,
+                "draws": int(out.shape[1]),
+                "base_year": base,
+                "end_year": end,
+                "milestones": [m for m in a.projection.milestones if base <= m <= end],
+                "process_risk": int(process_risk),
+                "deterministic": int(deterministic),
+                "package_version": __version__,
+                "income_variables": list(INCOME),
+                "outgo_variables": list(OUTGO),
+                "balance_identity": "balance[t] = balance[t-1] + ("
+                + " + ".join(INCOME)
+                + ") - ("
+                + " + ".join(OUTGO)
+                + "), balance[-1] = opening_balance",
+                "enterprise_pension_pooling": notes["enterprise_pension"],
+                **{f"notes_{k}": v for k, v in notes.items()},
+                "assumptions_toml": _to_toml(a),
+            },
+        )
+
+
+def _to_toml(a: Assumptions) -> str:
+    import tomli_w
+
+    return tomli_w.dumps(a.model_dump(mode="json"))
