@@ -3,16 +3,34 @@
 from __future__ import annotations
 
 import math
+import os
+import uuid
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from actuarial import __version__
 
 if TYPE_CHECKING:
+    import pandas as pd
+    import xarray as xr
+    from rich.progress import Task
+
+    from actuarial.assumptions import Assumptions
     from actuarial.baseline import Baseline
 
 app = typer.Typer(
@@ -58,15 +76,26 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:,.0f}"
 
 
-def _load(scenario: Path | None) -> Baseline:
+def _assumptions(scenario: Path | None) -> Assumptions:
     from actuarial.assumptions import ScenarioError, load_assumptions
-    from actuarial.baseline import load_baseline
 
     try:
-        return load_baseline(load_assumptions(scenario))
+        return load_assumptions(scenario)
     except ScenarioError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(code=2) from None
+
+
+def _load(scenario: Path | None) -> Baseline:
+    from actuarial.baseline import load_baseline
+
+    return load_baseline(_assumptions(scenario))
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    # soft_wrap: one message, one line, whatever the terminal width (easy to grep).
+    err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code=code)
 
 
 @app.command()
@@ -178,6 +207,360 @@ def assumptions() -> None:
     for key, text in describe():
         t.add_row(key, text)
     console.print(t)
+
+
+#: Draws of ``run`` when --draws is not given (one with --deterministic: more would repeat it).
+DEFAULT_DRAWS = 1000
+RESULTS_FILE = "results.nc"
+
+
+class _RateColumn(ProgressColumn):
+    """Draws a second: rich's own speed column counts bytes."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        if speed is None and task.finished and task.elapsed:
+            speed = task.completed / task.elapsed  # a run too short for rich's estimate
+        text = "… draws/s" if speed is None else f"{speed:,.1f} draws/s"
+        return Text(text, style="progress.data.speed")
+
+
+def _mode(process_risk: bool, deterministic: bool) -> str:
+    if deterministic:
+        return "deterministic"
+    return "process risk " + ("on" if process_risk else "off")
+
+
+def _year(value: float, end: int) -> str:
+    # NaN horizon: no negative balance up to the last year of the run.
+    return f">{end}" if math.isnan(value) else f"{value:.0f}"
+
+
+def _band(low: float, high: float, end: int) -> str:
+    if math.isnan(low):
+        return f">{end}"
+    return f"{low:.0f} to {_year(high, end)}" if math.isnan(high) else f"{low:.0f}-{high:.0f}"
+
+
+def _draws(n: int) -> str:
+    return f"{n:,} draw" + ("" if n == 1 else "s")
+
+
+_P_PREFIX = "P(depleted by "  # summary_table's column for each milestone year
+
+
+def _solvency_table(
+    title: str, key: tuple[str, str], names: dict[str, str], df: pd.DataFrame, end: int
+) -> Table:
+    """One row per index entry of ``df`` (a ``summary_table``): its code and Chinese name,
+    median depletion year, 5-95 % band and the share of draws depleted by each milestone."""
+    years = [str(c)[len(_P_PREFIX) : -1] for c in df.columns if str(c).startswith(_P_PREFIX)]
+    caption = (
+        "horizon: first year with a negative end-of-year balance; "
+        f">{end}: not depleted within the run; P by Y: share of draws depleted by the end of Y"
+    )
+    t = Table(title=title, caption=caption, caption_justify="left")
+    t.add_column(key[0], no_wrap=True)
+    t.add_column(key[1], no_wrap=True)
+    t.add_column("median horizon", justify="right", no_wrap=True)
+    t.add_column("5-95 %", justify="right", no_wrap=True)
+    for y in years:
+        t.add_column(f"P by {y}", justify="right", no_wrap=True)
+    for code, row in df.iterrows():
+        shares = [float(row[f"{_P_PREFIX}{y})"]) for y in years]
+        if all(math.isnan(p) for p in shares):  # no draw has a fund in this cell
+            cells = ["no fund", "", *["" for _ in shares]]
+        else:
+            cells = [
+                _year(float(row["median horizon"]), end),
+                _band(float(row["horizon 5th pct"]), float(row["horizon 95th pct"]), end),
+                *[f"{100 * p:.1f} %" for p in shares],
+            ]
+        t.add_row(str(code), names.get(str(code), ""), *cells)
+    return t
+
+
+def _print_summary(ds: xr.Dataset, counties: bool) -> None:
+    import actuarial.solvency  # noqa: F401  (registers ds.solvency, also on a reopened file)
+
+    years = ds["year"].values
+    first, end = int(years.min()), int(years.max())
+    scheme_zh = dict(
+        zip(map(str, ds["scheme"].values), map(str, ds["scheme_zh"].values), strict=True)
+    )
+    county_zh = dict(
+        zip(map(str, ds["county"].values), map(str, ds["county_zh"].values), strict=True)
+    )
+    mode = _mode(bool(ds.attrs.get("process_risk")), bool(ds.attrs.get("deterministic")))
+    run = f"{_draws(ds.sizes['draw'])}, seed {ds.attrs.get('seed')}, {first}-{end}, {mode}"
+    city = ds.solvency.summary_table(aggregate="city")
+    # The run line stands apart: as part of the title it would wrap over a narrow table.
+    console.print(f"\nYuxi pension funds: {run}", highlight=False)
+    title = "When the funds run out (all counties summed)"
+    console.print(_solvency_table(title, ("scheme", "名称"), scheme_zh, city, end))
+    if counties:
+        by_county = ds.solvency.summary_table(aggregate="county")
+        for s in city.index:
+            part = by_county.xs(s, level="scheme")
+            title = f"{s} ({scheme_zh[str(s)]}) by county"
+            console.print(_solvency_table(title, ("county", "名称"), county_zh, part, end))
+
+
+def _netcdf_ready(ds: xr.Dataset) -> xr.Dataset:
+    """A shallow copy whose attrs NetCDF can hold: h5netcdf rejects bools, so they become 0/1."""
+    import numpy as np
+
+    def fix(attrs: dict[Any, Any]) -> dict[Any, Any]:
+        return {k: int(v) if isinstance(v, bool | np.bool_) else v for k, v in attrs.items()}
+
+    out = ds.copy(deep=False)  # new Variable objects: the caller's attrs stay as they are
+    out.attrs = fix(out.attrs)
+    for var in out.variables.values():
+        var.attrs = fix(var.attrs)
+    return out
+
+
+def write_results(ds: xr.Dataset, path: Path) -> None:
+    """Write ``ds`` to ``path`` as NetCDF (h5netcdf), atomically.
+
+    The file is written under a temporary name in the same directory and renamed over
+    ``path`` in one step, so a reader never sees a half-written file and a failure or an
+    interrupt leaves neither a partial ``path`` nor the temporary file behind.
+    """
+    # Light lossless compression: the float results shrink to well under half their size
+    # for a few seconds more of writing, and read back bit for bit.
+    encoding = {
+        name: {"zlib": True, "complevel": 1, "shuffle": True}
+        for name, var in ds.data_vars.items()
+        if var.dtype.kind == "f"
+    }
+    # Not mkstemp: it creates the file mode 0600, and the rename would keep that; the HDF5
+    # library creates it with the user's umask, like any other output file.
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        _netcdf_ready(ds).to_netcdf(tmp, engine="h5netcdf", encoding=encoding)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _check_options(draws: int, seed: int, chunk: int | None, out: Path) -> None:
+    if draws < 1:
+        _fail(f"--draws: got {draws}; allowed: 1 or more")
+    if not 0 <= seed <= 2**63 - 1:
+        _fail(f"--seed: got {seed}; allowed: 0 to 2**63-1")
+    if chunk is not None and chunk < 1:
+        _fail(f"--chunk: got {chunk}; allowed: 1 or more")
+    if out.exists() and not out.is_dir():
+        _fail(f"--out: {out} exists and is not a directory")
+
+
+def _check_end(a: Assumptions, end: int | None) -> int:
+    from actuarial.demography import LAST_YEAR
+
+    base = a.projection.base_year
+    if end is None:
+        end = a.projection.end_year
+        if not base < end <= LAST_YEAR:
+            _fail(
+                f"projection.end_year: got {end}; allowed: {base + 1} to {LAST_YEAR} (the "
+                f"mortality tables end in {LAST_YEAR}); change the scenario or pass --end"
+            )
+    elif not base < end <= LAST_YEAR:
+        _fail(
+            f"--end: got {end}; allowed: {base + 1} to {LAST_YEAR} (after the base year "
+            f"{base}; the mortality tables end in {LAST_YEAR})"
+        )
+    return end
+
+
+def _make_out(out: Path) -> Path | None:
+    """Create ``out`` if needed; the topmost directory created, to remove if the run fails."""
+    missing = [d for d in (out, *out.parents) if not d.exists()]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _fail(f"--out: cannot create {out}: {exc.strerror or exc}")
+    if not os.access(out, os.W_OK | os.X_OK):
+        _fail(f"--out: {out} is not writable")
+    return missing[-1] if missing else None
+
+
+def _remove_empty(top: Path, out: Path) -> None:
+    """Remove the directories a failed run created, as long as they are empty."""
+    d = out
+    while True:
+        try:
+            d.rmdir()
+        except OSError:
+            return
+        if d == top:
+            return
+        d = d.parent
+
+
+def _status(text: str, quiet: bool) -> AbstractContextManager[object]:
+    return nullcontext() if quiet else err_console.status(text, spinner="dots")
+
+
+def _size(path: Path) -> str:
+    size = path.stat().st_size
+    return f"{size / 1e6:,.1f} MB" if size >= 1e5 else f"{size / 1e3:,.1f} kB"
+
+
+@app.command()
+def run(  # every option is keyword-only: typer passes them by name
+    *,
+    scenario: Annotated[
+        Path | None,
+        typer.Option("--scenario", help="A TOML scenario file overlaid on the baseline."),
+    ] = None,
+    draws: Annotated[
+        int | None,
+        typer.Option(
+            "--draws",
+            help=f"Monte Carlo draws (default {DEFAULT_DRAWS}; 1 with --deterministic).",
+            show_default=False,
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random numbers.")] = 0,
+    end: Annotated[
+        int | None,
+        typer.Option(
+            "--end",
+            help="Last projected year (default the assumptions' projection.end_year, 2100).",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory for results.nc and the charts.")
+    ] = Path("results"),
+    no_process_risk: Annotated[
+        bool,
+        typer.Option(
+            "--no-process-risk",
+            help="Expected deaths, births and retirements instead of random ones "
+            "(economic and mortality shocks stay random).",
+        ),
+    ] = False,
+    deterministic: Annotated[
+        bool,
+        typer.Option(
+            "--deterministic", help="Every shock at its central value and no process risk."
+        ),
+    ] = False,
+    counties: Annotated[
+        bool, typer.Option("--counties", help="Also summarise each scheme county by county.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar: only the summary and paths.")
+    ] = False,
+    chunk: Annotated[
+        int | None,
+        typer.Option("--chunk", hidden=True, help="Draws per kernel call (memory vs. overhead)."),
+    ] = None,
+) -> None:
+    """Project the six pension funds of every county and summarise when they run out.
+
+    Writes OUT/results.nc (every draw, county, scheme and year; open it with
+    xarray.open_dataset(path, engine="h5netcdf")), OUT/fan_chart.png and OUT/depletion.png.
+    """
+    n_draws = draws if draws is not None else (1 if deterministic else DEFAULT_DRAWS)
+    _check_options(n_draws, seed, chunk, out)
+    a = _assumptions(scenario)
+    last = _check_end(a, end)
+    path = out / RESULTS_FILE
+    created = _make_out(out)
+    written = False
+    try:
+        ds = _project(
+            a,
+            draws=n_draws,
+            seed=seed,
+            end=last,
+            process_risk=not no_process_risk,
+            deterministic=deterministic,
+            chunk=chunk,
+            quiet=quiet,
+        )
+        try:
+            with _status(f"writing {path}", quiet):
+                write_results(ds, path)
+        except ImportError as exc:
+            _fail(f"cannot write NetCDF: {exc}", code=1)
+        except OSError as exc:
+            _fail(f"cannot write {path}: {exc.strerror or exc}", code=1)
+        written = True
+        from actuarial.plotting import save_run_charts
+
+        try:
+            with _status("drawing the charts", quiet):
+                charts = save_run_charts(ds, out)
+        except OSError as exc:
+            _fail(f"cannot write the charts in {out}: {exc.strerror or exc}", code=1)
+    except BaseException as exc:
+        if created is not None and not written:
+            _remove_empty(created, out)
+        if isinstance(exc, KeyboardInterrupt):
+            done = f"{path} was written, the charts were not" if written else "nothing written"
+            err_console.print(f"[yellow]interrupted:[/yellow] {done}", highlight=False)
+            raise typer.Exit(code=130) from None  # the shell's code for Ctrl-C
+        raise
+    _print_summary(ds, counties)
+    console.print(
+        f"[yellow]note:[/yellow] enterprise_pension: {ds.attrs['enterprise_pension_pooling']}",
+        soft_wrap=True,
+        highlight=False,
+    )
+    console.print(f"wrote {path} ({_size(path)})", highlight=False)
+    for chart in charts:
+        console.print(f"wrote {chart}", highlight=False)
+
+
+def _project(
+    a: Assumptions,
+    *,
+    draws: int,
+    seed: int,
+    end: int,
+    process_risk: bool,
+    deterministic: bool,
+    chunk: int | None,
+    quiet: bool,
+) -> xr.Dataset:
+    from actuarial.projection import DEFAULT_CHUNK, project
+
+    if not quiet:
+        err_console.print(
+            f"projecting the pension funds {a.projection.base_year}-{end}: "
+            f"{_draws(draws)}, seed {seed}, {_mode(process_risk, deterministic)}",
+            highlight=False,
+        )
+    columns = (
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("draws"),
+        _RateColumn(),
+        TimeElapsedColumn(),
+        TextColumn("elapsed"),
+        TimeRemainingColumn(),
+        TextColumn("left"),
+    )
+    with Progress(*columns, console=err_console, disable=quiet) as bar:
+        task = bar.add_task("draws", total=draws)
+        try:
+            ds = project(
+                a, draws=draws, seed=seed, end=end, process_risk=process_risk,
+                deterministic=deterministic, chunk=chunk or DEFAULT_CHUNK,
+                progress=lambda done: bar.update(task, completed=done),
+            )  # fmt: skip
+        except MemoryError:
+            _fail(f"--draws {draws:,}: not enough memory to hold the results; use fewer draws")
+        except (TypeError, ValueError) as exc:
+            # project() validates its inputs and names the one at fault.
+            _fail(str(exc))
+    return ds
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -87,12 +87,20 @@ def member_pension(
     a = assumptions or load_assumptions()
     if scheme not in _PENSIONS:
         raise ValueError(f"scheme: got {scheme!r}; allowed: {', '.join(_PENSIONS)}")
-    if not annual_contribution >= 0 or annual_contribution == float("inf"):
+    if (
+        isinstance(annual_contribution, bool)
+        or not isinstance(annual_contribution, int | float)
+        or not 0 <= annual_contribution < float("inf")
+    ):
         raise ValueError(
             f"annual_contribution: got {annual_contribution!r}; expected a finite amount >= 0"
         )
-    if isinstance(contribution_years, bool) or not 1 <= int(contribution_years) <= 60:
-        raise ValueError(f"contribution_years: got {contribution_years!r}; allowed: 1 to 60")
+    for name, value, low, high in (
+        ("contribution_years", contribution_years, 1, 60),
+        ("retirement_age", retirement_age, 40, 70),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"{name}: got {value!r}; expected a whole number {low} to {high}")
     base: int = a.projection.base_year
     year = base if start_year is None else int(start_year)
     rules = getattr(a.schemes, scheme)

@@ -52,6 +52,8 @@ _STOCKS: dict[str, tuple[str, str]] = {
     "accounts": ("CNY", "individual accounts of members not yet drawing, year end (memo)"),
 }
 DEFAULT_CHUNK = 64
+#: The UN WPP mortality projection, and so every projection, ends in 2100.
+LAST_YEAR = 2100
 _ECONOMY = {
     "cpi": "CPI inflation",
     "real_wage_growth": "real wage growth",
@@ -136,7 +138,7 @@ def project(
     base = a.projection.base_year
     n_draws = _check_int("draws", draws, 1, 100_000_000)
     seed = _check_int("seed", seed, 0, 2**63 - 1)
-    end = _check_int("end", a.projection.end_year if end is None else end, base + 1, 2300)
+    end = _check_int("end", a.projection.end_year if end is None else end, base + 1, LAST_YEAR)
     chunk = _check_int("chunk", chunk, 1, 1_000_000)
     model = PensionModel.build(a, end)
     risk = bool(process_risk) and not deterministic

@@ -140,3 +140,49 @@ def test_inputs__city_level_members_placed_on_the_city_population(inputs) -> Non
     cov = ki.arrays["coverage"][ent][0]
     mask = ref > 0
     np.testing.assert_allclose(cov[mask] * ref[mask], city_members[mask], rtol=1e-12)
+
+
+def test_leakage_schemes__apply_to_any_pension() -> None:
+    a = load_assumptions(
+        overrides={"leakage": {"schemes": ["urban_resident_pension", "land_lost_pension"]}}
+    )
+    ctx = make_context(a, load_baseline(a), 2015)
+    leak = build_inputs(ctx).arrays["leak"]
+    rows = {code: leak[k].tolist() for k, code in enumerate(PENSION_SCHEMES)}
+    assert rows["enterprise_pension"] == [0.0, 0.0, 0.0]
+    expected = [
+        a.leakage.undetected_death_cases_per_recipient,
+        a.leakage.overpaid_months_per_case,
+        a.leakage.recovered_share,
+    ]
+    assert rows["urban_resident_pension"] == expected
+    assert rows["land_lost_pension"] == expected
+
+
+def test_project__end_beyond_the_mortality_data_names_end() -> None:
+    import actuarial
+    from actuarial.assumptions.errors import ScenarioError
+
+    with pytest.raises(ValueError, match=r"^end: got 2150; allowed: 2014 to 2100"):
+        actuarial.project(draws=1, end=2150)
+    with pytest.raises(ScenarioError, match=r"projection\.end_year"):
+        load_assumptions(overrides={"projection": {"end_year": 2150}})
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"contribution_years": 2.5}, "contribution_years"),
+        ({"retirement_age": 60.5}, "retirement_age"),
+        ({"annual_contribution": "100"}, "annual_contribution"),
+    ],
+)
+def test_member_pension__non_whole_inputs_name_the_argument(
+    kwargs: dict[str, object], name: str
+) -> None:
+    import actuarial
+
+    args: dict[str, object] = {"annual_contribution": 100, "contribution_years": 15}
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=f"^{name}: got"):
+        actuarial.member_pension("enterprise_pension", **args)  # type: ignore[arg-type]

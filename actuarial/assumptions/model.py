@@ -45,7 +45,10 @@ class Projection(Section):
     base_year: Literal[2013] = Field(
         description="First projected year; the packaged base-year data describe 2012-2013."
     )
-    end_year: Year = Field(description="Last projected year (inclusive), after base_year.")
+    end_year: Annotated[int, Field(ge=1950, le=2100)] = Field(
+        description="Last projected year (inclusive), after base_year and not after 2100 "
+        "(the end of the UN WPP mortality projection)."
+    )
     milestones: list[Year] = Field(
         description="Years at which summaries report P(depleted by year); strictly "
         "increasing, after base_year and not after end_year."

@@ -51,6 +51,7 @@ def build_closed(
         basic_known=np.zeros(n_years),
         coverage=np.zeros_like(a0),
         coverage_path=np.ones(n_years),
+        leak=ctx.leakage_of(code),
         arrears0=np.zeros(ctx.n_counties),
         a0=a0,
         acc0=a0 * per_head[:, None, None],

@@ -69,7 +69,6 @@ def build_employee(
     with np.errstate(invalid="ignore", divide="ignore"):
         coverage = np.where(ref > 0, a0 / np.where(ref > 0, ref, 1.0), 0.0) * (active > 0)
     key = key_weights(a.allocation.key_for(code), code, a)
-    leak = a.leakage
     return SchemeInputs(
         code=code,
         kind=EMPLOYEE,
@@ -87,15 +86,7 @@ def build_employee(
         basic_known=np.zeros(ctx.years.size),
         coverage=coverage,
         coverage_path=ctx.linear_path(rules.coverage.target_factor, rules.coverage.target_year),
-        leak=(
-            (
-                leak.undetected_death_cases_per_recipient,
-                leak.overpaid_months_per_case,
-                leak.recovered_share,
-            )
-            if code in leak.schemes
-            else (0.0, 0.0, 0.0)
-        ),
+        leak=ctx.leakage_of(code),
         arrears_rates=(rules.arrears.new_share, rules.arrears.recovery_rate),
         arrears0=split_exact(round(rules.arrears.stock_2013_cny), key).astype(np.float64),
         a0=a0,

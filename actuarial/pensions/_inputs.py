@@ -12,7 +12,7 @@ from actuarial.assumptions import Assumptions
 from actuarial.baseline import Baseline
 from actuarial.rounding import split_exact
 
-__all__ = ["Context", "SchemeInputs", "distribute", "payout_months_by_age"]
+__all__ = ["Context", "SchemeInputs", "distribute", "leakage_of", "payout_months_by_age"]
 
 F64 = NDArray[np.float64]
 N_AGES = 101
@@ -46,6 +46,11 @@ class Context:
         span = max(target_year - base, 1)
         t = np.clip((self.years - base) / span, 0.0, 1.0)
         return np.asarray(1.0 + (factor - 1.0) * t, dtype=np.float64)
+
+    def leakage_of(self, code: str) -> tuple[float, float, float]:
+        """(undetected deaths per pensioner, months overpaid, share recovered) of ``code``;
+        zero for schemes outside ``leakage.schemes``."""
+        return leakage_of(self.assumptions, code)
 
     def known_path(self, known: dict[str, float]) -> F64:
         """Known yearly rates by year, NaN where the rule applies."""
@@ -110,3 +115,16 @@ def payout_months_by_age() -> F64:
     ages = np.array([int(r["retirement_age_years"]) for r in rows])
     months = np.array([float(r["payout_months"]) for r in rows])
     return np.asarray(np.interp(AGES, ages, months), dtype=np.float64)
+
+
+def leakage_of(a: Assumptions, code: str) -> tuple[float, float, float]:
+    """Pensions paid to dead pensioners: the report's rates for the schemes listed in
+    ``leakage.schemes`` (III.(1).2), none for the others."""
+    leak = a.leakage
+    if code not in leak.schemes:
+        return (0.0, 0.0, 0.0)
+    return (
+        leak.undetected_death_cases_per_recipient,
+        leak.overpaid_months_per_case,
+        leak.recovered_share,
+    )

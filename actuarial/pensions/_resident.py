@@ -59,6 +59,7 @@ def build_resident(
         basic_rule=(rules.basic_indexation.cpi_share, rules.basic_indexation.wage_share),
         coverage=coverage,
         coverage_path=ctx.linear_path(rules.coverage.target_factor, rules.coverage.target_year),
+        leak=ctx.leakage_of(code),
         arrears0=np.zeros(ctx.n_counties),
         a0=a0,
         acc0=a0 * per_head[:, None, None],
