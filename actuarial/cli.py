@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import os
-import uuid
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -334,15 +333,10 @@ def write_results(ds: xr.Dataset, path: Path) -> None:
         for name, var in ds.data_vars.items()
         if var.dtype.kind == "f"
     }
-    # Not mkstemp: it creates the file mode 0600, and the rename would keep that; the HDF5
-    # library creates it with the user's umask, like any other output file.
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
+    from actuarial._atomic import atomic_path
+
+    with atomic_path(path) as tmp:
         _netcdf_ready(ds).to_netcdf(tmp, engine="h5netcdf", encoding=encoding)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _check_options(draws: int, seed: int, chunk: int | None, out: Path) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -222,14 +221,10 @@ def depletion_chart(
 def _save_atomically(fig: Figure, path: Path) -> None:
     # A reader (a web page, a report build) never sees a half-written PNG: write beside
     # the target, on the same filesystem, then rename over it in one step.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fig.savefig(fh, format="png", dpi=120)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from actuarial._atomic import atomic_path
+
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=120)
 
 
 def save_run_charts(ds: xr.Dataset, out_dir: str | os.PathLike[str]) -> list[Path]:
