@@ -25,6 +25,11 @@ from actuarial.assumptions._types import (
     SignedRate,
     Year,
 )
+from actuarial.assumptions.schemes_dibao import Dibao
+from actuarial.assumptions.schemes_maternity import Maternity
+from actuarial.assumptions.schemes_medical import ResidentMedical
+from actuarial.assumptions.schemes_unemployment import Unemployment
+from actuarial.assumptions.schemes_work_injury import WorkInjury
 
 __all__ = ["AllocationKey", "Assumptions"]
 
@@ -320,35 +325,6 @@ class ClosedAccountPension(Section):
     )
 
 
-class Unemployment(Section):
-    employer_rate: Probability = Field(description="Employer rate, fraction of payroll (II.(4)).")
-    employee_rate: Probability = Field(description="Employee rate, fraction of wage (II.(4)).")
-    max_benefit_months: Months = Field(
-        description="Longest benefit duration (months; report App.A.IV.4: 2 years)."
-    )
-    benefit_class2_cny_per_month: list[Amount] = Field(
-        description="Area class 2 (city level, Hongta) benefit levels from 2013-03-01 "
-        "(CNY a month; report II.(4))."
-    )
-    benefit_class3_cny_per_month: list[Amount] = Field(
-        description="Area class 3 (other counties) benefit levels from 2013-03-01 "
-        "(CNY a month; report II.(4))."
-    )
-
-
-class Dibao(Section):
-    urban_standard_cny_per_month: Amount = Field(
-        description="Urban dibao line from 2013-07-01 (CNY a month; report II.(6))."
-    )
-    rural_standard_cny_per_year: Amount = Field(
-        description="Rural dibao line from 2013-07-01 (CNY a year; report II.(6))."
-    )
-    min_indexation: Rate = Field(
-        description="Minimum yearly raise of the standards, fraction (report II.(6): "
-        "Yunnan's 12th five-year plan, at least 15 %)."
-    )
-
-
 class Schemes(Section):
     enterprise_pension: EmployeePension
     institution_pension: EmployeePension
@@ -356,7 +332,13 @@ class Schemes(Section):
     urban_resident_pension: ResidentPension
     land_lost_pension: ClosedAccountPension
     old_rural_pension: ClosedAccountPension
+    urban_resident_medical: ResidentMedical
+    rural_cooperative_medical: ResidentMedical
     unemployment: Unemployment
+    work_injury_enterprise: WorkInjury
+    work_injury_institution: WorkInjury
+    maternity_enterprise: Maternity
+    maternity_institution: Maternity
     dibao: Dibao
 
 

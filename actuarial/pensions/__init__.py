@@ -9,8 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from actuarial.assumptions import Assumptions
-from actuarial.baseline import Baseline
+from actuarial.context import Context, make_context
 from actuarial.pensions import (
     enterprise_pension,
     institution_pension,
@@ -19,7 +18,7 @@ from actuarial.pensions import (
     rural_resident_pension,
     urban_resident_pension,
 )
-from actuarial.pensions._inputs import Context, SchemeInputs
+from actuarial.pensions._inputs import SchemeInputs
 
 __all__ = [
     "PENSION_SCHEMES",
@@ -40,20 +39,6 @@ BUILDERS: dict[str, Callable[[Context], SchemeInputs]] = {
     "old_rural_pension": old_rural_pension.build,
 }
 PENSION_SCHEMES = tuple(BUILDERS)
-
-
-def make_context(assumptions: Assumptions, baseline: Baseline, end: int) -> Context:
-    """The base-year population and the projected years ``base_year..end``."""
-    base = assumptions.projection.base_year
-    pop = baseline.population(base)
-    pop0 = np.ascontiguousarray(pop.values, dtype=np.float64)
-    return Context(
-        assumptions=assumptions,
-        baseline=baseline,
-        years=np.arange(base, end + 1, dtype=np.int64),
-        pop0=pop0,
-        city_pool=pop0.sum(axis=(1, 2)) == 0,
-    )
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from actuarial.assumptions import Assumptions
-from actuarial.baseline import Baseline
+from actuarial.context import Context, leakage_of
 from actuarial.rounding import split_exact
 
 __all__ = ["Context", "SchemeInputs", "distribute", "leakage_of", "payout_months_by_age"]
@@ -17,44 +16,6 @@ __all__ = ["Context", "SchemeInputs", "distribute", "leakage_of", "payout_months
 F64 = NDArray[np.float64]
 N_AGES = 101
 AGES = np.arange(N_AGES)
-
-
-@dataclass(frozen=True)
-class Context:
-    """The base year every scheme starts from: population by county, sex and age (the
-    city-level unit, with no residents of its own, sees the whole city's), the years."""
-
-    assumptions: Assumptions
-    baseline: Baseline
-    years: NDArray[np.int64]
-    pop0: F64  # [C, S, A] residents in 2013
-    city_pool: NDArray[np.bool_]  # [C]
-
-    @property
-    def n_counties(self) -> int:
-        return int(self.pop0.shape[0])
-
-    def reference_population(self) -> F64:
-        """[C, S, A]: each unit's own residents, or the city's for the city level."""
-        ref = self.pop0.copy()
-        ref[self.city_pool] = self.pop0.sum(axis=0)
-        return ref
-
-    def linear_path(self, factor: float, target_year: int) -> F64:
-        """1 in the base year, moving linearly to ``factor`` by ``target_year``."""
-        base = int(self.years[0])
-        span = max(target_year - base, 1)
-        t = np.clip((self.years - base) / span, 0.0, 1.0)
-        return np.asarray(1.0 + (factor - 1.0) * t, dtype=np.float64)
-
-    def leakage_of(self, code: str) -> tuple[float, float, float]:
-        """(undetected deaths per pensioner, months overpaid, share recovered) of ``code``;
-        zero for schemes outside ``leakage.schemes``."""
-        return leakage_of(self.assumptions, code)
-
-    def known_path(self, known: dict[str, float]) -> F64:
-        """Known yearly rates by year, NaN where the rule applies."""
-        return np.array([known.get(str(int(y)), np.nan) for y in self.years], dtype=np.float64)
 
 
 @dataclass
@@ -115,16 +76,3 @@ def payout_months_by_age() -> F64:
     ages = np.array([int(r["retirement_age_years"]) for r in rows])
     months = np.array([float(r["payout_months"]) for r in rows])
     return np.asarray(np.interp(AGES, ages, months), dtype=np.float64)
-
-
-def leakage_of(a: Assumptions, code: str) -> tuple[float, float, float]:
-    """Pensions paid to dead pensioners: the report's rates for the schemes listed in
-    ``leakage.schemes`` (III.(1).2), none for the others."""
-    leak = a.leakage
-    if code not in leak.schemes:
-        return (0.0, 0.0, 0.0)
-    return (
-        leak.undetected_death_cases_per_recipient,
-        leak.overpaid_months_per_case,
-        leak.recovered_share,
-    )
