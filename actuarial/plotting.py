@@ -109,6 +109,9 @@ def _scheme_balance(ds: xr.Dataset, scheme: str, county: str | None) -> xr.DataA
 
 
 def _has_fund(ds: xr.Dataset, scheme: str) -> bool:
+    # The dibao keeps a zero balance but has no fund: the `has_fund` coordinate says so.
+    if "has_fund" in ds.coords and int(ds.coords["has_fund"].sel(scheme=scheme)) == 0:
+        return False
     return bool(ds["balance"].sel(scheme=scheme).notnull().any())
 
 

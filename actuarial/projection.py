@@ -9,7 +9,7 @@ contains it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,10 +22,12 @@ import actuarial.solvency  # noqa: F401  (registers the ds.solvency accessor)
 from actuarial.assumptions import Assumptions, load_assumptions
 
 if TYPE_CHECKING:
+    from actuarial.claims import ClaimsScheme
+    from actuarial.context import Context
     from actuarial.pensions import KernelInputs
     from actuarial.scenarios import EconomicPaths
 
-__all__ = ["FLOWS", "PensionModel", "project"]
+__all__ = ["FLOWS", "VARIABLES", "Model", "PensionModel", "project"]
 
 #: Each flow variable: (role, long name).
 FLOWS: dict[str, tuple[str, str]] = {
@@ -40,17 +42,49 @@ FLOWS: dict[str, tuple[str, str]] = {
     "benefits": ("outgo", "pensions paid to living pensioners"),
     "refunds": ("outgo", "individual accounts refunded to heirs of members who died"),
     "leakage": ("outgo", "pensions paid to dead pensioners whose death was not reported"),
+    "other_outgo": (
+        "outgo",
+        "other spending of the fund (unemployment: training and job placement)",
+    ),
 }
 _STOCKS: dict[str, tuple[str, str]] = {
     "contributors": (
         "persons",
         "members contributing during the year (closed schemes: members not yet drawing)",
     ),
-    "beneficiaries": ("persons", "pensioners alive during the year"),
+    "beneficiaries": (
+        "persons",
+        "pensioners alive during the year; claims schemes: recipients or claimants",
+    ),
     "balance": ("CNY", "fund balance at the end of the year"),
     "arrears": ("CNY", "contributions owed by employers at the end of the year (memo)"),
     "accounts": ("CNY", "individual accounts of members not yet drawing, year end (memo)"),
 }
+#: Subsidies by level of government (each scheme's ``subsidies`` is their sum).
+LEVEL_VARIABLES = ("subsidy_central", "subsidy_province", "subsidy_city", "subsidy_county")
+#: Every result variable, in the order of the model's output axis.
+VARIABLES = (
+    "contributors",
+    "beneficiaries",
+    "contributions",
+    "subsidies",
+    "arrears_recovered",
+    "recoveries",
+    "interest",
+    "benefits",
+    "refunds",
+    "leakage",
+    "other_outgo",
+    "balance",
+    "arrears",
+    "accounts",
+    *LEVEL_VARIABLES,
+)
+#: Income and outgo, in the order they are summed into the balance. The claims schemes'
+#: own order (contributions + subsidies + interest, benefits + other_outgo) is this order
+#: with zeros in between, so their identity holds bit for bit here too.
+INCOME = ("contributions", "subsidies", "arrears_recovered", "recoveries", "interest")
+OUTGO = ("benefits", "refunds", "leakage", "other_outgo")
 DEFAULT_CHUNK = 64
 #: The UN WPP mortality projection, and so every projection, ends in 2100.
 LAST_YEAR = 2100
@@ -91,10 +125,11 @@ def project(
     end: int | None = None,
     process_risk: bool = True,
     deterministic: bool = False,
+    schemes: Sequence[str] | None = None,
     chunk: int = DEFAULT_CHUNK,
     progress: Callable[[int], None] | None = None,
 ) -> xr.Dataset:
-    """Project the six pension funds of every county, ``draws`` times, to ``end``.
+    """Project every fund of every county, ``draws`` times, to ``end``.
 
     Parameters
     ----------
@@ -107,11 +142,15 @@ def project(
     end
         Last projected year; default the assumptions' ``projection.end_year``.
     process_risk
-        Draw deaths, births, retirements and undetected deaths at random (True), or use
-        their expected values (False). Economic and mortality-index shocks stay random.
+        Draw deaths, births, retirements, claims and other counts at random (True), or
+        use their expected values (False). Economic and mortality-index shocks stay
+        random.
     deterministic
         Every shock at its central value and process risk off: one path (draws is then
         usually 1; more draws repeat it).
+    schemes
+        Scheme codes to project (default all 14, ``actuarial.schemes()``); results are in
+        canonical order and do not depend on which others are run.
     chunk
         Draws per kernel call (memory and progress granularity; results do not depend on
         it).
@@ -125,14 +164,15 @@ def project(
         or "outgo", money is in CNY, and for every cell
         ``balance[t] = balance[t-1] + sum(income) - sum(outgo)`` with ``balance[-1] =
         opening_balance``, summed in the order of ``attrs["income_variables"]`` and
-        ``attrs["outgo_variables"]``.
+        ``attrs["outgo_variables"]``. ``subsidy_central`` ... ``subsidy_county`` split
+        ``subsidies`` by level of government; ``has_fund`` marks schemes with a fund.
 
     Examples
     --------
     >>> import actuarial
-    >>> ds = actuarial.project(draws=2, end=2015)
+    >>> ds = actuarial.project(draws=2, end=2015, schemes=["enterprise_pension"])
     >>> dict(ds.sizes)
-    {'draw': 2, 'county': 10, 'scheme': 6, 'year': 3}
+    {'draw': 2, 'county': 10, 'scheme': 1, 'year': 3}
     """
     a = _resolve(assumptions)
     base = a.projection.base_year
@@ -140,7 +180,7 @@ def project(
     seed = _check_int("seed", seed, 0, 2**63 - 1)
     end = _check_int("end", a.projection.end_year if end is None else end, base + 1, LAST_YEAR)
     chunk = _check_int("chunk", chunk, 1, 1_000_000)
-    model = PensionModel.build(a, end)
+    model = Model.build(a, end, schemes)
     risk = bool(process_risk) and not deterministic
     out, econ = model.run(
         seed, n_draws, process_risk=risk, deterministic=deterministic, chunk=chunk,
@@ -154,6 +194,7 @@ class PensionModel:
     """Everything a projection needs that does not depend on the draws: the kernel's plain
     arrays for the six schemes, the central mortality and the population rules."""
 
+    context: Context
     assumptions: Assumptions
     inputs: KernelInputs
     years: NDArray[np.int64]
@@ -167,16 +208,23 @@ class PensionModel:
     @classmethod
     def build(cls, a: Assumptions, end: int) -> PensionModel:
         from actuarial.baseline import load_baseline
-        from actuarial.demography import death_probabilities, leecarter_bx
-        from actuarial.pensions import build_inputs, make_context
+        from actuarial.context import make_context
 
-        base = a.projection.base_year
-        ctx = make_context(a, load_baseline(a), end)
+        return cls.from_context(make_context(a, load_baseline(a), end))
+
+    @classmethod
+    def from_context(cls, ctx: Context) -> PensionModel:
+        from actuarial.demography import death_probabilities, leecarter_bx
+        from actuarial.pensions import build_inputs
+
+        a = ctx.assumptions
+        base, end = int(ctx.years[0]), int(ctx.years[-1])
         p = a.population
         fertility = np.zeros(101)
         f0, f1 = p.fertility_ages
         fertility[f0 : f1 + 1] = p.total_fertility_rate / (f1 - f0 + 1)
         return cls(
+            context=ctx,
             assumptions=a,
             inputs=build_inputs(ctx),
             years=ctx.years,
@@ -215,6 +263,59 @@ class PensionModel:
         )  # fmt: skip
         return part
 
+    def population(
+        self, seed: int, ids: NDArray[np.int64], paths: EconomicPaths, *, process_risk: bool
+    ) -> NDArray[np.float64]:
+        """``[draw, year, county, sex, age]``: the residents the pension kernel sees."""
+        from kernels.population import project_population
+
+        out = np.empty((ids.size, self.years.size, *self.pop0.shape))
+        project_population(
+            seed, ids, process_risk, np.ascontiguousarray(paths.mortality_index), self.qbar,
+            self.bx, self.pop0, self.city_pool, self.fertility, self.boy_share, out,
+        )  # fmt: skip
+        return out
+
+
+def _select(schemes: Sequence[str] | None) -> tuple[str, ...]:
+    from actuarial.registry import schemes as all_schemes
+
+    known = all_schemes()
+    if schemes is None:
+        return tuple(known)
+    if isinstance(schemes, str):
+        schemes = [schemes]
+    unknown = [s for s in schemes if s not in known]
+    if unknown or not schemes:
+        raise ValueError(
+            f"schemes: got {list(schemes)!r}; allowed: a non-empty list of {', '.join(known)}"
+        )
+    return tuple(s for s in known if s in set(schemes))
+
+
+@dataclass(frozen=True)
+class Model:
+    """The pension kernel and the claims schemes of one projection, ready to run."""
+
+    pensions: PensionModel
+    claims: tuple[ClaimsScheme, ...]
+    schemes: tuple[str, ...]
+
+    @classmethod
+    def build(cls, a: Assumptions, end: int, schemes: Sequence[str] | None = None) -> Model:
+        from actuarial.baseline import load_baseline
+        from actuarial.claims import CLAIMS_SCHEMES, build_claims
+        from actuarial.context import make_context
+
+        selected = _select(schemes)
+        ctx = make_context(a, load_baseline(a), end)
+        claims = build_claims(ctx, [s for s in CLAIMS_SCHEMES if s in selected])
+        return cls(pensions=PensionModel.from_context(ctx), claims=claims, schemes=selected)
+
+    @property
+    def years(self) -> NDArray[np.int64]:
+        return self.pensions.years
+
     def run(
         self,
         seed: int,
@@ -225,26 +326,86 @@ class PensionModel:
         chunk: int = DEFAULT_CHUNK,
         progress: Callable[[int], None] | None = None,
     ) -> tuple[NDArray[np.float64], dict[str, NDArray[np.float64]]]:
-        """Run draws 0..n_draws-1 in chunks: kernel output and the economic paths."""
+        """Run draws 0..n_draws-1 in chunks: ``[VARIABLES, draw, county, scheme, year]``
+        in the order of :data:`VARIABLES` and :attr:`schemes`, and the economic paths."""
         from actuarial.scenarios import generate
-        from kernels.cohort import VARIABLES
 
         n_years = self.years.size
-        shape = (len(VARIABLES), n_draws, self.pop0.shape[0], len(self.inputs.schemes), n_years)
-        out = np.empty(shape)
+        n_counties = self.pensions.pop0.shape[0]
+        out = np.zeros((len(VARIABLES), n_draws, n_counties, len(self.schemes), n_years))
         econ = {k: np.empty((n_draws, n_years)) for k in _ECONOMY}
         for start in range(0, n_draws, chunk):
             ids = np.arange(start, min(start + chunk, n_draws), dtype=np.int64)
             paths = generate(
-                self.assumptions, seed=seed, draws=ids, years=self.years,
+                self.pensions.assumptions, seed=seed, draws=ids, years=self.years,
                 deterministic=deterministic,
             )  # fmt: skip
-            out[:, ids] = self.run_chunk(seed, ids, paths, process_risk=process_risk)
+            self._run_chunk(seed, ids, paths, process_risk, out)
             for k, values in econ.items():
                 values[ids] = getattr(paths, k)
             if progress is not None:
                 progress(int(ids[-1]) + 1)
         return out, econ
+
+    def _run_chunk(
+        self,
+        seed: int,
+        ids: NDArray[np.int64],
+        paths: EconomicPaths,
+        process_risk: bool,
+        out: NDArray[np.float64],
+    ) -> None:
+        from actuarial.claims import CLAIMS_VARIABLES
+        from actuarial.fiscal import pension_subsidy_levels
+        from kernels.cohort import VARIABLES as PENSION_VARIABLES
+
+        pension_codes = tuple(s.code for s in self.pensions.inputs.schemes)
+        wanted = [k for k, code in enumerate(pension_codes) if code in self.schemes]
+        if wanted:
+            part = self.pensions.run_chunk(seed, ids, paths, process_risk=process_risk)
+            levels = pension_subsidy_levels(
+                self.pensions.assumptions,
+                codes=pension_codes,
+                years=self.years,
+                subsidies=part[PENSION_VARIABLES.index("subsidies")],
+                beneficiaries=part[PENSION_VARIABLES.index("beneficiaries")],
+                cpi=paths.cpi,
+                real_wage_growth=paths.real_wage_growth,
+            )
+            for k in wanted:
+                j = self.schemes.index(pension_codes[k])
+                for v, name in enumerate(PENSION_VARIABLES):
+                    out[VARIABLES.index(name), ids, :, j] = part[v, :, :, k]
+                for v, name in enumerate(LEVEL_VARIABLES):
+                    out[VARIABLES.index(name), ids, :, j] = levels[v, :, :, k]
+        if self.claims:
+            population = self.pensions.population(seed, ids, paths, process_risk=process_risk)
+            for scheme in self.claims:
+                j = self.schemes.index(scheme.code)
+                part = scheme.run_chunk(seed, ids, paths, population, process_risk=process_risk)
+                for v, name in enumerate(CLAIMS_VARIABLES):
+                    out[VARIABLES.index(name), ids, :, j] = part[v]
+
+    def opening_balance(self) -> NDArray[np.float64]:
+        """``[county, scheme]`` balances before the first projected year (CNY)."""
+        n_counties = self.pensions.pop0.shape[0]
+        out = np.zeros((n_counties, len(self.schemes)))
+        pension_codes = [s.code for s in self.pensions.inputs.schemes]
+        for k, code in enumerate(pension_codes):
+            if code in self.schemes:
+                out[:, self.schemes.index(code)] = self.pensions.inputs.arrays["balance0"][k]
+        for scheme in self.claims:
+            out[:, self.schemes.index(scheme.code)] = scheme.opening_balance
+        return out
+
+    def notes(self) -> dict[str, str]:
+        notes = {s.code: s.notes for s in self.pensions.inputs.schemes}
+        notes.update({s.code: s.notes for s in self.claims})
+        return {code: notes[code] for code in self.schemes}
+
+    def has_fund(self) -> list[int]:
+        no_fund = {s.code for s in self.claims if not s.has_fund}
+        return [0 if code in no_fund else 1 for code in self.schemes]
 
     def to_dataset(
         self,
@@ -255,13 +416,12 @@ class PensionModel:
         process_risk: bool,
         deterministic: bool,
     ) -> xr.Dataset:
-        """Label the kernel output: dims ``(draw, county, scheme, year)``, units, roles."""
+        """Label the output: dims ``(draw, county, scheme, year)``, units, roles."""
         from actuarial import __version__
         from actuarial.registry import counties, county, scheme
-        from kernels.cohort import INCOME, OUTGO, VARIABLES
 
-        a = self.assumptions
-        codes = [s.code for s in self.inputs.schemes]
+        a = self.pensions.assumptions
+        codes = list(self.schemes)
         county_codes = counties()
         dims = ("draw", "county", "scheme", "year")
         data_vars: dict[str, xr.Variable] = {}
@@ -269,13 +429,20 @@ class PensionModel:
             if name in FLOWS:
                 role, long_name = FLOWS[name]
                 attrs = {"units": "CNY", "long_name": long_name, "role": role}
+            elif name in LEVEL_VARIABLES:
+                level = name.removeprefix("subsidy_")
+                attrs = {
+                    "units": "CNY",
+                    "long_name": f"subsidies paid by the {level} budget (part of subsidies)",
+                    "part_of": "subsidies",
+                }
             else:
                 units, long_name = _STOCKS[name]
                 attrs = {"units": units, "long_name": long_name}
             data_vars[name] = xr.Variable(dims, out[v], attrs=attrs)
         data_vars["opening_balance"] = xr.Variable(
             ("county", "scheme"),
-            self.inputs.arrays["balance0"].T.copy(),
+            self.opening_balance(),
             attrs={"units": "CNY", "long_name": "fund balance before the first projected year"},
         )
         for k, long_name in _ECONOMY.items():
@@ -284,17 +451,19 @@ class PensionModel:
                 econ[k],
                 attrs={"units": "1", "long_name": f"{long_name}, fraction a year"},
             )
-        base, end = int(self.years[0]), int(self.years[-1])
-        notes = {s.code: s.notes for s in self.inputs.schemes}
+        years = self.years
+        base, end = int(years[0]), int(years[-1])
+        notes = self.notes()
         return xr.Dataset(
             data_vars,
             coords={
                 "draw": ("draw", np.arange(out.shape[1], dtype=np.int64)),
                 "county": ("county", county_codes),
                 "scheme": ("scheme", codes),
-                "year": ("year", self.years),
+                "year": ("year", years),
                 "county_zh": ("county", [county(c).name_zh for c in county_codes]),
                 "scheme_zh": ("scheme", [scheme(s).name_zh for s in codes]),
+                "has_fund": ("scheme", np.array(self.has_fund(), dtype=np.int8)),
             },
             attrs={
                 "title": "Yuxi social-insurance funds: Monte Carlo projection",
@@ -308,12 +477,17 @@ class PensionModel:
                 "package_version": __version__,
                 "income_variables": list(INCOME),
                 "outgo_variables": list(OUTGO),
+                "subsidy_levels": list(LEVEL_VARIABLES),
                 "balance_identity": "balance[t] = balance[t-1] + ("
                 + " + ".join(INCOME)
                 + ") - ("
                 + " + ".join(OUTGO)
                 + "), balance[-1] = opening_balance",
-                "enterprise_pension_pooling": notes["enterprise_pension"],
+                **(
+                    {"enterprise_pension_pooling": notes["enterprise_pension"]}
+                    if "enterprise_pension" in notes
+                    else {}
+                ),
                 **{f"notes_{k}": v for k, v in notes.items()},
                 "assumptions_toml": _to_toml(a),
             },

@@ -14,7 +14,8 @@ Definitions used throughout:
 * A draw is **depleted** in the first year whose end-of-year ``balance`` is below zero (a
   balance of exactly zero is not a deficit). A balance that dips below zero and recovers
   still dates depletion to the first negative year: the fund could not pay in that year.
-* A draw whose balance is NaN in every year has **no fund** (e.g. the minimum living
+* A scheme whose ``has_fund`` coordinate is 0, or a draw whose balance is NaN in every
+  year, has **no fund** (e.g. the minimum living
   guarantee, financed from the budget). It counts neither as depleted nor as solvent: its
   horizon is NaN and it is left out of the denominators. A cell (county, scheme) in which
   every draw has no fund gets NaN probabilities. NaN in some years only (a fund that
@@ -142,6 +143,10 @@ class SolvencyAccessor:
         # sorting copies the whole array, so only when needed.
         if not balance.indexes["year"].is_monotonic_increasing:
             balance = balance.sortby("year")
+        if "has_fund" in balance.coords:
+            # A scheme without a fund (the dibao: its outlay is met by budgets each year)
+            # keeps a zero balance in the results; it has no horizon to report.
+            balance = balance.where(balance.coords["has_fund"] != 0)
         if aggregate == "city":
             # min_count=1: a county without a fund adds nothing, but a city made only of
             # counties without a fund has no fund (NaN), not a balance of zero.

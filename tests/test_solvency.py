@@ -363,3 +363,19 @@ def test_errors__missing_balance_or_dims_are_named() -> None:
         ds.isel(draw=slice(0, 0)).solvency.horizon()
     with pytest.raises(ValueError, match="aggregate must be 'county' or 'city', got 'province'"):
         ds.solvency.horizon(aggregate="province")
+
+
+def test_has_fund_zero__no_horizon_even_with_a_zero_balance() -> None:
+    ds = synthetic_run()
+    ds = ds.assign(balance=ds["balance"].fillna(0.0))
+    ds = ds.assign_coords(has_fund=("scheme", [1, 1, 0]))
+    horizon = ds.solvency.horizon()
+    assert horizon.sel(scheme="dibao").isnull().all()
+    p = ds.solvency.depletion_probability()
+    assert p.sel(scheme="dibao").isnull().all()
+    # The schemes with a fund are unaffected by the mask.
+    plain = synthetic_run().solvency.horizon()
+    np.testing.assert_array_equal(
+        horizon.sel(scheme=SCHEMES[:2]).values,
+        plain.sel(scheme=SCHEMES[:2]).values,
+    )

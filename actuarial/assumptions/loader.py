@@ -94,6 +94,14 @@ def _consistency(a: Assumptions) -> list[tuple[str, str]]:
                     f"got {year} after {p.milestones[i - 1]}; years must be strictly increasing",
                 )
             )
+    shares = a.fiscal.resident_pension_local_shares
+    if sorted(shares) != ["city", "county", "province"] or abs(sum(shares.values()) - 1) > 1e-9:
+        problems.append(
+            (
+                "fiscal.resident_pension_local_shares",
+                f"got {dict(shares)}; needs province, city and county shares summing to 1",
+            )
+        )
     from actuarial.registry import counties, schemes
 
     missing = [c for c in counties() if c not in a.allocation.county_population]

@@ -325,6 +325,15 @@ class ClosedAccountPension(Section):
     )
 
 
+class Fiscal(Section):
+    resident_pension_local_shares: dict[Literal["province", "city", "county"], Probability] = Field(
+        description="How province, city and county share the local part of the resident "
+        "pensions' subsidies (account subsidies and the basic pension above the central "
+        "minimum, which the centre pays in full in western provinces, 国发〔2009〕32号); "
+        "fractions summing to 1 (ASSUMPTION: no Yunnan or Yuxi split was found)."
+    )
+
+
 class Schemes(Section):
     enterprise_pension: EmployeePension
     institution_pension: EmployeePension
@@ -351,4 +360,5 @@ class Assumptions(Section):
     mortality: Mortality
     economy: Economy
     leakage: Leakage
+    fiscal: Fiscal
     schemes: Schemes

@@ -24,6 +24,7 @@ The contract every scheme module keeps
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from typing import Protocol
 
 import numpy as np
@@ -102,9 +103,12 @@ class ClaimsScheme(Protocol):
         ...
 
 
-def build_claims(ctx: Context) -> tuple[ClaimsScheme, ...]:
-    """Build every claims scheme (canonical order) from the base year and assumptions."""
+def build_claims(ctx: Context, codes: Iterable[str] | None = None) -> tuple[ClaimsScheme, ...]:
+    """Build the claims schemes ``codes`` (default all; canonical order) from the base year
+    and assumptions."""
+    wanted = set(CLAIMS_SCHEMES if codes is None else codes)
     built = []
-    for module in CLAIMS_SCHEMES.values():
-        built.append(importlib.import_module(module).build(ctx))
+    for code, module in CLAIMS_SCHEMES.items():
+        if code in wanted:
+            built.append(importlib.import_module(module).build(ctx))
     return tuple(built)

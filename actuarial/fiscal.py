@@ -1,0 +1,101 @@
+"""Who pays the pension subsidies: the central, provincial, city and county budgets.
+
+The employee pensions take no subsidies in the model. The resident pensions' subsidies are
+the account subsidy of each contributor and the basic pension of each pensioner; the
+centre pays the central minimum basic pension in full in western provinces such as Yunnan
+(国发〔2009〕32号), its yearly average taken from the packaged series (P11) and, after the
+series ends, the same share of the basic pension as in its last year (an assumption); the
+rest is local, split by ``fiscal.resident_pension_local_shares``.
+
+The four parts add up to the subsidies exactly, in the order central + province + city +
+county: the county part is what remains of the total, which is exact in floating point
+because the remainder is at least half the total or the parts are of one magnitude
+(Sterbenz), and a test checks every cell.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+from actuarial.assumptions import Assumptions
+from actuarial.data import read_csv
+
+__all__ = ["central_minimum_by_year", "pension_subsidy_levels"]
+
+F64 = NDArray[np.float64]
+
+
+def central_minimum_by_year(years: NDArray[np.int64]) -> F64:
+    """Yearly average of the central minimum basic pension (CNY a month, P11); NaN after
+    the last year of the series."""
+    steps: list[tuple[float, float]] = []
+    for r in read_csv("rules.resident_basic_minimum"):
+        date = r["effective_date"]
+        year, month = (int(date[:4]), int(date[5:7])) if len(date) > 4 else (int(date), 1)
+        steps.append(
+            (year + (month - 1) / 12, float(r["central_minimum_basic_pension_yuan_per_month"]))
+        )
+    steps.sort()
+    last = int(steps[-1][0])
+    out = np.full(years.size, np.nan)
+    for i, y in enumerate(years):
+        if y > last or y < steps[0][0]:
+            continue
+        months = [[v for start, v in steps if start <= y + m / 12 + 1e-9][-1] for m in range(12)]
+        out[i] = sum(months) / 12
+    return out
+
+
+def pension_subsidy_levels(
+    a: Assumptions,
+    *,
+    codes: tuple[str, ...],
+    years: NDArray[np.int64],
+    subsidies: F64,  # [D, C, K, Y]
+    beneficiaries: F64,  # [D, C, K, Y]
+    cpi: F64,  # [D, Y]
+    real_wage_growth: F64,  # [D, Y]
+) -> F64:
+    """``[4, D, C, K, Y]``: the subsidies of each pension scheme by level of government."""
+    out = np.zeros((4, *subsidies.shape))
+    shares = a.fiscal.resident_pension_local_shares
+    central_min = central_minimum_by_year(years)
+    for k, code in enumerate(codes):
+        rules = getattr(a.schemes, code)
+        if not hasattr(rules, "basic_indexation"):
+            continue  # no subsidies in the employee and closed schemes
+        total = subsidies[:, :, k]
+        # The basic pension a month, per draw and year, raised exactly as in the kernel.
+        basic = np.empty(cpi.shape)
+        level = np.full(cpi.shape[0], rules.basic_pension_cny_per_month)
+        known = rules.basic_indexation.known
+        for y in range(years.size):
+            if y > 0:
+                k_raise = known.get(str(int(years[y])), math.nan)
+                if math.isnan(k_raise):
+                    step = (
+                        rules.basic_indexation.cpi_share * cpi[:, y]
+                        + rules.basic_indexation.wage_share * real_wage_growth[:, y]
+                    )
+                else:
+                    step = np.full(cpi.shape[0], k_raise)
+                level = level * (1.0 + step)
+            basic[:, y] = level
+        share = central_min / (central_min + rules.basic_pension_local_top_up_cny_per_month)
+        last = np.flatnonzero(~np.isnan(share))
+        share = np.where(np.isnan(share), share[last[-1]] if last.size else 0.0, share)
+        share[: last[0] if last.size else 0] = share[last[0]] if last.size else 0.0
+        basic_paid = beneficiaries[:, :, k] * basic[:, None, :] * 12.0
+        central = basic_paid * share[None, None, :]
+        local = total - central
+        province = local * shares["province"]
+        city = local * shares["city"]
+        county = total - ((central + province) + city)
+        out[0, :, :, k] = central
+        out[1, :, :, k] = province
+        out[2, :, :, k] = city
+        out[3, :, :, k] = county
+    return out
