@@ -93,7 +93,7 @@ def test_run__writes_readable_results_and_prints_summary(tmp_path: Path) -> None
     )
 
     text = result.stdout
-    assert "Yuxi pension funds: 3 draws, seed 7, 2013-2016, process risk on" in text
+    assert "Yuxi social-insurance funds: 3 draws, seed 7, 2013-2016, process risk on" in text
     assert "When the funds run out (all counties summed)" in text
     for scheme in actuarial.schemes()[:6]:
         assert scheme in text
@@ -143,9 +143,23 @@ def test_run__quiet_prints_no_progress_bar(tmp_path: Path) -> None:
     assert f"wrote {tmp_path / 'results.nc'}" in result.stdout
 
 
+def test_run__chosen_schemes_only(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, [*RUN, "--quiet", "--out", str(tmp_path), "-s", "dibao", "-s", "unemployment"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "no fund" in result.stdout  # the dibao is a budget outlay
+    assert "enterprise_pension" not in result.stdout
+    with xr.open_dataset(tmp_path / "results.nc", engine="h5netcdf") as ds:
+        # Canonical order, whatever order they were asked for in.
+        assert list(ds.scheme.values) == ["unemployment", "dibao"]
+        assert ds.has_fund.values.tolist() == [1, 0]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (["-s", "nope"], "--scheme: got ['nope']"),
         (["--draws", "0"], "--draws: got 0; allowed: 1 or more"),
         (["--draws", "-5"], "--draws: got -5"),
         (["--end", "2013"], "--end: got 2013; allowed: 2014 to 2100"),
