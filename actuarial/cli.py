@@ -294,7 +294,7 @@ def _print_summary(ds: xr.Dataset, counties: bool) -> None:
     run = f"{_draws(ds.sizes['draw'])}, seed {ds.attrs.get('seed')}, {first}-{end}, {mode}"
     city = ds.solvency.summary_table(aggregate="city")
     # The run line stands apart: as part of the title it would wrap over a narrow table.
-    console.print(f"\nYuxi pension funds: {run}", highlight=False)
+    console.print(f"\nYuxi social-insurance funds: {run}", highlight=False)
     title = "When the funds run out (all counties summed)"
     console.print(_solvency_table(title, ("scheme", "名称"), scheme_zh, city, end))
     if counties:
@@ -447,6 +447,16 @@ def run(  # every option is keyword-only: typer passes them by name
     counties: Annotated[
         bool, typer.Option("--counties", help="Also summarise each scheme county by county.")
     ] = False,
+    scheme: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scheme",
+            "-s",
+            help="Project only this scheme (repeatable; default all 14). "
+            "Results do not depend on which others run.",
+            show_default=False,
+        ),
+    ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar: only the summary and paths.")
     ] = False,
@@ -455,7 +465,7 @@ def run(  # every option is keyword-only: typer passes them by name
         typer.Option("--chunk", hidden=True, help="Draws per kernel call (memory vs. overhead)."),
     ] = None,
 ) -> None:
-    """Project the six pension funds of every county and summarise when they run out.
+    """Project every fund of every county (14 schemes) and summarise when they run out.
 
     Writes OUT/results.nc (every draw, county, scheme and year; open it with
     xarray.open_dataset(path, engine="h5netcdf")), OUT/fan_chart.png and OUT/depletion.png.
@@ -475,6 +485,7 @@ def run(  # every option is keyword-only: typer passes them by name
             end=last,
             process_risk=not no_process_risk,
             deterministic=deterministic,
+            schemes=scheme,
             chunk=chunk,
             quiet=quiet,
         )
@@ -502,11 +513,12 @@ def run(  # every option is keyword-only: typer passes them by name
             raise typer.Exit(code=130) from None  # the shell's code for Ctrl-C
         raise
     _print_summary(ds, counties)
-    console.print(
-        f"[yellow]note:[/yellow] enterprise_pension: {ds.attrs['enterprise_pension_pooling']}",
-        soft_wrap=True,
-        highlight=False,
-    )
+    if "enterprise_pension_pooling" in ds.attrs:
+        console.print(
+            f"[yellow]note:[/yellow] enterprise_pension: {ds.attrs['enterprise_pension_pooling']}",
+            soft_wrap=True,
+            highlight=False,
+        )
     console.print(f"wrote {path} ({_size(path)})", highlight=False)
     for chart in charts:
         console.print(f"wrote {chart}", highlight=False)
@@ -520,6 +532,7 @@ def _project(
     end: int,
     process_risk: bool,
     deterministic: bool,
+    schemes: list[str] | None,
     chunk: int | None,
     quiet: bool,
 ) -> xr.Dataset:
@@ -527,7 +540,7 @@ def _project(
 
     if not quiet:
         err_console.print(
-            f"projecting the pension funds {a.projection.base_year}-{end}: "
+            f"projecting the funds {a.projection.base_year}-{end}: "
             f"{_draws(draws)}, seed {seed}, {_mode(process_risk, deterministic)}",
             highlight=False,
         )
@@ -546,14 +559,18 @@ def _project(
         try:
             ds = project(
                 a, draws=draws, seed=seed, end=end, process_risk=process_risk,
-                deterministic=deterministic, chunk=chunk or DEFAULT_CHUNK,
+                deterministic=deterministic, schemes=schemes, chunk=chunk or DEFAULT_CHUNK,
                 progress=lambda done: bar.update(task, completed=done),
             )  # fmt: skip
         except MemoryError:
             _fail(f"--draws {draws:,}: not enough memory to hold the results; use fewer draws")
         except (TypeError, ValueError) as exc:
-            # project() validates its inputs and names the one at fault.
-            _fail(str(exc))
+            # project() validates its inputs and names the one at fault; say it as the
+            # option a user typed.
+            message = str(exc)
+            if message.startswith("schemes: "):
+                message = "--scheme: " + message.removeprefix("schemes: ")
+            _fail(message)
     return ds
 
 
