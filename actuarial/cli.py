@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from rich.progress import Task
 
     from actuarial.assumptions import Assumptions
+    from actuarial.backtest import BacktestResult
     from actuarial.baseline import Baseline
 
 app = typer.Typer(
@@ -572,6 +573,108 @@ def _project(
                 message = "--scheme: " + message.removeprefix("schemes: ")
             _fail(message)
     return ds
+
+
+#: Fan draws of ``backtest``: the default, and a bound that keeps its arrays small.
+BACKTEST_DRAWS = 200
+BACKTEST_MAX_DRAWS = 100_000
+
+
+def _pct(value: float) -> str:
+    return "— (not in the report)" if math.isnan(value) else f"{value:.1f} %"
+
+
+def _estimate(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
+def _print_backtest(result: BacktestResult) -> None:
+    t = Table(
+        title="Back-test on the report's history: MAPE of the fitted model",
+        caption="points: reported values compared, in-sample / holdout",
+        caption_justify="left",
+    )
+    for name in ("fund", "variable", "fit years", "in-sample MAPE", "holdout years"):
+        t.add_column(name, no_wrap=True, justify="right" if "MAPE" in name else "left")
+    t.add_column("holdout MAPE", justify="right", no_wrap=True)
+    t.add_column("points", justify="right", no_wrap=True)
+    for row in result.table.to_dict("records"):
+        t.add_row(
+            str(row["fund"]), str(row["variable"]), str(row["fit_years"]),
+            _pct(float(row["in_sample_mape_pct"])), str(row["holdout_years"]),
+            _pct(float(row["holdout_mape_pct"])),
+            f"{row['in_sample_points']} / {row['holdout_points']}",
+        )  # fmt: skip
+    console.print(t)
+    p = Table(title="Fitted parameters (standard errors from the fit's covariance)")
+    for name in ("fund", "parameter", "estimate", "s.e.", "unit"):
+        numeric = name in ("estimate", "s.e.")
+        p.add_column(name, no_wrap=True, justify="right" if numeric else "left")
+    for row in result.parameters.to_dict("records"):
+        p.add_row(
+            str(row["fund"]), str(row["parameter"]), _estimate(float(row["estimate"])),
+            _estimate(float(row["se"])), str(row["unit"]),
+        )  # fmt: skip
+    console.print(p)
+    for note in result.notes:
+        console.print(f"[yellow]note:[/yellow] {note}", soft_wrap=True, highlight=False)
+    for f in result.funds:
+        for note in f.notes:
+            console.print(
+                f"[yellow]note:[/yellow] {f.history.fund}: {note}", soft_wrap=True, highlight=False
+            )
+
+
+@app.command()
+def backtest(  # every option is keyword-only: typer passes them by name
+    *,
+    draws: Annotated[
+        int, typer.Option("--draws", help="Monte Carlo draws of each fund's fan.")
+    ] = BACKTEST_DRAWS,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random numbers.")] = 0,
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory for backtest.csv and backtest.png.")
+    ] = Path("results"),
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress messages: only the tables.")
+    ] = False,
+) -> None:
+    """Back-test the claims funds on the report's history (Tables 1, 4, 5b).
+
+    Fits each fund's model on all but the last two years of its history and
+    prints the in-sample and holdout MAPE of income, expenditure and balance,
+    the fitted parameters and how years that do not roll forward are read.
+    Writes OUT/backtest.csv (the error table) and OUT/backtest.png (the model's
+    fan against the reported values).
+    """
+    if not 1 <= draws <= BACKTEST_MAX_DRAWS:
+        _fail(f"--draws: got {draws}; allowed: 1 to {BACKTEST_MAX_DRAWS:,}")
+    _check_options(draws, seed, None, out)
+    from actuarial.backtest import run_backtest, save_backtest_chart
+
+    with _status("fitting the funds", quiet):
+        try:
+            result = run_backtest(draws=draws, seed=seed)
+        except ValueError as exc:
+            _fail(str(exc))
+        except RuntimeError as exc:  # a fit that did not converge: not the options' fault
+            _fail(str(exc), code=1)
+    created = _make_out(out)
+    csv_path, png_path = out / "backtest.csv", out / "backtest.png"
+    try:
+        from actuarial._atomic import atomic_path
+
+        with _status(f"writing {csv_path} and {png_path}", quiet):
+            with atomic_path(csv_path) as tmp:
+                result.table.to_csv(tmp, index=False)
+            save_backtest_chart(result, png_path)
+    except OSError as exc:
+        if created is not None:
+            _remove_empty(created, out)
+        _fail(f"cannot write in {out}: {exc.strerror or exc}", code=1)
+    _print_backtest(result)
+    console.print(f"wrote {csv_path}", highlight=False)
+    console.print(f"wrote {png_path}", highlight=False)
 
 
 if __name__ == "__main__":  # pragma: no cover
