@@ -22,6 +22,7 @@ __all__ = [
     "load_assumptions",
     "load_baseline",
     "member_pension",
+    "open_results",
     "project",
     "schemes",
 ]
@@ -42,6 +43,10 @@ def __getattr__(name: str) -> object:
         from actuarial.member import member_pension
 
         return member_pension
+    if name == "open_results":
+        from actuarial.results import open_results
+
+        return open_results
     if name == "project":
         from actuarial.projection import project
 

@@ -6,7 +6,7 @@ import math
 import os
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -306,40 +306,6 @@ def _print_summary(ds: xr.Dataset, counties: bool) -> None:
             console.print(_solvency_table(title, ("county", "名称"), county_zh, part, end))
 
 
-def _netcdf_ready(ds: xr.Dataset) -> xr.Dataset:
-    """A shallow copy whose attrs NetCDF can hold: h5netcdf rejects bools, so they become 0/1."""
-    import numpy as np
-
-    def fix(attrs: dict[Any, Any]) -> dict[Any, Any]:
-        return {k: int(v) if isinstance(v, bool | np.bool_) else v for k, v in attrs.items()}
-
-    out = ds.copy(deep=False)  # new Variable objects: the caller's attrs stay as they are
-    out.attrs = fix(out.attrs)
-    for var in out.variables.values():
-        var.attrs = fix(var.attrs)
-    return out
-
-
-def write_results(ds: xr.Dataset, path: Path) -> None:
-    """Write ``ds`` to ``path`` as NetCDF (h5netcdf), atomically.
-
-    The file is written under a temporary name in the same directory and renamed over
-    ``path`` in one step, so a reader never sees a half-written file and a failure or an
-    interrupt leaves neither a partial ``path`` nor the temporary file behind.
-    """
-    # Light lossless compression: the float results shrink to well under half their size
-    # for a few seconds more of writing, and read back bit for bit.
-    encoding = {
-        name: {"zlib": True, "complevel": 1, "shuffle": True}
-        for name, var in ds.data_vars.items()
-        if var.dtype.kind == "f"
-    }
-    from actuarial._atomic import atomic_path
-
-    with atomic_path(path) as tmp:
-        _netcdf_ready(ds).to_netcdf(tmp, engine="h5netcdf", encoding=encoding)
-
-
 def _check_options(draws: int, seed: int, chunk: int | None, out: Path) -> None:
     if draws < 1:
         _fail(f"--draws: got {draws}; allowed: 1 or more")
@@ -491,6 +457,8 @@ def run(  # every option is keyword-only: typer passes them by name
             quiet=quiet,
         )
         try:
+            from actuarial.results import write_results
+
             with _status(f"writing {path}", quiet):
                 write_results(ds, path)
         except ImportError as exc:

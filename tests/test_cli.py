@@ -241,7 +241,7 @@ def test_run__help_lists_options() -> None:
 
 
 def test_write_results__bool_attrs_are_written_as_ints(tmp_path: Path) -> None:
-    from actuarial.cli import write_results
+    from actuarial.results import write_results
 
     ds = xr.Dataset(
         {"balance": ("year", [1.5, -2.0], {"audited": np.bool_(False)})},
@@ -256,3 +256,22 @@ def test_write_results__bool_attrs_are_written_as_ints(tmp_path: Path) -> None:
         assert back["balance"].attrs["audited"] == 0
         assert list(back.attrs["milestones"]) == [2030, 2050]
         xr.testing.assert_equal(back, ds)
+
+
+def test_open_results__gives_back_the_run(tmp_path: Path) -> None:
+    import actuarial
+
+    ds = actuarial.project(draws=2, end=2015, schemes=["unemployment", "dibao"])
+    from actuarial.results import write_results
+
+    write_results(ds, tmp_path / "r.nc")
+    back = actuarial.open_results(tmp_path / "r.nc")
+    for name in ds.data_vars:
+        np.testing.assert_array_equal(back[name].values, ds[name].values, err_msg=name)
+    assert back.attrs["milestones"] == ds.attrs["milestones"]
+    assert back.attrs["income_variables"] == ds.attrs["income_variables"]
+    assert back.solvency.summary_table().shape[0] == 20  # 10 counties x 2 schemes
+    # The file is closed: it can be replaced straight away.
+    write_results(ds, tmp_path / "r.nc")
+    with pytest.raises(FileNotFoundError, match=r"^path: "):
+        actuarial.open_results(tmp_path / "missing.nc")

@@ -13,6 +13,7 @@ def test_public_api__names() -> None:
             "load_assumptions",
             "load_baseline",
             "member_pension",
+            "open_results",
             "project",
             "schemes",
         ]
