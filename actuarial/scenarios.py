@@ -62,6 +62,9 @@ class EconomicPaths:
     """Nominal return on fund balances, (n_draws, n_years)."""
     mortality_index: NDArray[np.float64]
     """Mortality-index deviation from the central path, (n_draws, n_years, 2)."""
+    deterministic: bool = False
+    """Every shock at zero: schemes with economic processes of their own (the
+    unemployment claim rate) hold them at their central paths too."""
 
 
 def _years(assumptions: Assumptions, years: ArrayLike) -> NDArray[np.int64]:
@@ -231,4 +234,5 @@ def generate(
         wage_growth=wage,
         fund_return=fund,
         mortality_index=out_mort,
+        deterministic=bool(deterministic),
     )

@@ -4,10 +4,10 @@ For each draw the city-wide paths come first:
 
 - the average wage, ``wage0`` in the base year, grown by the draw's nominal wage growth;
 - the claim rate (recipients per insured), a Gaussian AR(1) of its log,
-  ``x[t] = m + phi (x[t-1] - m) + sigma e[t]`` from ``x[-1] = x_start``, where with process
-  risk ``m`` is shifted once per draw by ``mean_se * z`` (the estimate's uncertainty) and
-  ``e[t]`` are standard normals; without it ``m`` is unshifted and ``e = 0`` (the rate
-  follows its conditional median path);
+  ``x[t] = m + phi (x[t-1] - m) + sigma e[t]`` from ``x[-1] = x_start``, where with its
+  shocks on (``rate_shocks``: every run but a deterministic one) ``m`` is shifted once per
+  draw by ``mean_se * z`` (the estimate's uncertainty) and ``e[t]`` are standard normals;
+  with them off ``m`` is unshifted and ``e = 0`` (the rate follows its median path);
 - the raise of the benefit levels, paid from a month of the year: the known raise, else
   ``max(0, cpi_share * cpi + wage_share * real wage growth)``.
 
@@ -75,7 +75,7 @@ def _raise(known: float, cpi_share: float, wage_share: float, cpi: float, real: 
 def _city_paths(
     seed: int,
     d: int,
-    risk: bool,
+    shocks: bool,
     cpi: np.ndarray,  # [Y]
     real_wage_growth: np.ndarray,  # [Y]
     wage_growth: np.ndarray,  # [Y]
@@ -96,13 +96,13 @@ def _city_paths(
     rate = np.empty(n_years)
     index = np.empty(n_years)
     mean = rate_mean
-    if risk:
+    if shocks:
         mean += rate_mean_se * normal(seed, S_MEAN, d, 0, 0)
     x = rate_start
     for y in range(n_years):
         wage[y] = wage0 if y == 0 else wage[y - 1] * (1.0 + wage_growth[y])
         x = mean + rate_persistence * (x - mean)
-        if risk:
+        if shocks:
             x += rate_volatility * normal(seed, S_RATE, d, y, 0)
         rate[y] = min(math.exp(x) * take_up, 1.0)
         if y == 0:
@@ -119,6 +119,7 @@ def project_unemployment(
     seed: int,
     draws: np.ndarray,  # int64[D] global draw indices
     process_risk: bool,
+    rate_shocks: bool,  # the claim rate's own shocks: off only in a deterministic run
     cpi: np.ndarray,  # [D, Y]
     real_wage_growth: np.ndarray,  # [D, Y]
     wage_growth: np.ndarray,  # [D, Y] nominal
@@ -154,7 +155,7 @@ def project_unemployment(
     for i in numba.prange(draws.shape[0]):
         d = draws[i]
         wage, rate, index = _city_paths(
-            seed, d, process_risk, cpi[i], real_wage_growth[i], wage_growth[i], wage0,
+            seed, d, rate_shocks, cpi[i], real_wage_growth[i], wage_growth[i], wage0,
             rate_mean, rate_persistence, rate_volatility, rate_mean_se, rate_start, take_up,
             raise_known, raise_rule,
         )  # fmt: skip

@@ -44,7 +44,7 @@ VARIABLES = (
 def claim_rate_paths(
     seed: int,
     draws: np.ndarray,
-    process_risk: bool,
+    shocks: bool,
     n_years: int,
     mean: float,
     phi: float,
@@ -55,10 +55,10 @@ def claim_rate_paths(
     """[D, Y] log claim rate of each draw and year."""
     x = np.empty((draws.size, n_years))
     for i, d in enumerate(draws.tolist()):
-        m = mean + (mean_se * ref.normal(seed, S_MEAN, d, 0, 0) if process_risk else 0.0)
+        m = mean + (mean_se * ref.normal(seed, S_MEAN, d, 0, 0) if shocks else 0.0)
         prev = start
         for y in range(n_years):
-            shock = sigma * ref.normal(seed, S_RATE, d, y, 0) if process_risk else 0.0
+            shock = sigma * ref.normal(seed, S_RATE, d, y, 0) if shocks else 0.0
             prev = m + phi * (prev - m) + shock
             x[i, y] = prev
     return x
@@ -68,6 +68,7 @@ def project_unemployment(
     seed: int,
     draws: np.ndarray,
     process_risk: bool,
+    rate_shocks: bool,
     cpi: np.ndarray,
     real_wage_growth: np.ndarray,
     wage_growth: np.ndarray,
@@ -98,7 +99,7 @@ def project_unemployment(
     n_years = cpi.shape[1]
     n_counties = coverage.size
     x = claim_rate_paths(
-        seed, draws, process_risk, n_years, rate_mean, rate_persistence, rate_volatility,
+        seed, draws, rate_shocks, n_years, rate_mean, rate_persistence, rate_volatility,
         rate_mean_se, rate_start,
     )  # fmt: skip
     rate = np.minimum(np.exp(x) * take_up, 1.0)

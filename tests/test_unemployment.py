@@ -70,7 +70,8 @@ def _args(fund: unemployment.UnemploymentFund, model: PensionModel, *, risk: boo
 
 
 def _both(args: list[Any]) -> tuple[np.ndarray, np.ndarray]:
-    shape = (len(CLAIMS_VARIABLES), args[1].size, args[9].size, args[3].shape[1])
+    # args: seed, draws, process_risk, rate_shocks, cpi, ... (kernel order)
+    shape = (len(CLAIMS_VARIABLES), args[1].size, args[10].size, args[4].shape[1])
     got, want = np.full(shape, np.nan), np.full(shape, np.nan)
     kernel.project_unemployment(*args, got)
     ref.project_unemployment(*args, want)
@@ -167,9 +168,15 @@ def test_kernel__mean_over_draws_matches_the_closed_form(
     sigma^2 (1 - phi^(2(t+1))) / (1 - phi^2)."""
     n, n_years, c = 2000, 3, [0, 1]
     ids = np.arange(n, dtype=np.int64)
-    paths = generate(
-        model.assumptions, seed=SEED, draws=ids, years=model.years[:n_years], deterministic=True
-    )
+    # A central economy, but the claim rate keeps its own shocks (as in any run that is
+    # not deterministic as a whole).
+    paths = dataclasses.replace(
+        generate(
+            model.assumptions, seed=SEED, draws=ids, years=model.years[:n_years],
+            deterministic=True,
+        ),
+        deterministic=False,
+    )  # fmt: skip
     one = model.population(SEED, ids[:1], generate(
         model.assumptions, seed=SEED, draws=ids[:1], years=model.years, deterministic=True
     ), process_risk=False)[:, :n_years][:, :, c]  # fmt: skip
@@ -343,3 +350,17 @@ def test_assumptions__bad_values_are_refused(override: dict[str, Any], key: str)
         load_assumptions(overrides={"schemes": {"unemployment": override}})
     assert "schemes.unemployment" in str(err.value)
     assert key.split(".", maxsplit=1)[0] in str(err.value)
+
+
+def test_claim_rate__an_economic_shock_not_process_risk() -> None:
+    """Without process risk the claim rate still varies by draw (its shocks are economic);
+    only a deterministic run holds it on its median path."""
+    import actuarial
+
+    kw = {"draws": 3, "end": 2015, "seed": SEED, "schemes": ["unemployment"]}
+    no_risk = actuarial.project(**kw, process_risk=False)  # type: ignore[arg-type]
+    rate = no_risk["beneficiaries"] / no_risk["contributors"]
+    assert float(rate.std("draw").max()) > 0.0
+    central = actuarial.project(**kw, deterministic=True)  # type: ignore[arg-type]
+    c_rate = (central["beneficiaries"] / central["contributors"]).values
+    np.testing.assert_array_equal(c_rate, np.broadcast_to(c_rate[:1], c_rate.shape))

@@ -12,9 +12,9 @@ The model (kernel: ``kernels.unemployment``, whose docstring gives the steps):
 - **Recipients** = insured x claim rate x ``take_up``, drawn as a binomial with process risk.
   The claim rate (recipients per insured) is a city-wide AR(1) of its log, fitted on Table
   4's recipients 2005-2012 with the parameter uncertainty of its mean carried per draw
-  (``actuarial.claims._unemployment_rate``). Its shocks are on with process risk and off
-  without it (the median path): ``run_chunk`` has no other switch, so a run with random
-  economic paths but no process risk holds the claim rate on its median path.
+  (``actuarial.claims._unemployment_rate``). It is an economic process: its shocks are off
+  only in a deterministic run (``paths.deterministic``; the median path), whatever the
+  process risk, like the other economic shocks.
 - **Benefits** = recipients x ``benefit_months_per_recipient`` x the monthly level of the
   county's area class (II.(4): class 2 = city level and Hongta, class 3 = other counties;
   ``registry/counties.csv``), the three levels mixed by ``tier_mix``; the months are
@@ -122,7 +122,7 @@ class UnemploymentFund:
         if population.shape != expected:
             raise ValueError(f"population: got shape {population.shape}, expected {expected}")
         return (
-            int(seed), _c(ids, np.int64), bool(process_risk),
+            int(seed), _c(ids, np.int64), bool(process_risk), not paths.deterministic,
             _c(paths.cpi), _c(paths.real_wage_growth), _c(paths.wage_growth),
             _c(paths.fund_return), _c(population), self.working, self.coverage,
             self.coverage_path, self.wage0, self.contribution_rate, self.base_ratio,
