@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,6 +40,8 @@ __all__ = [
     "STREAMS",
     "ClaimsScheme",
     "build_claims",
+    "check_chunk",
+    "contiguous",
 ]
 
 #: Output variables of every claims scheme, in order.
@@ -57,6 +59,9 @@ CLAIMS_VARIABLES = (
     "subsidy_city",
     "subsidy_county",
 )
+#: Single ages of the population path (0-100, 100 open), as in ``kernels.cohort``.
+N_AGES = 101
+
 #: Levels of government that pay subsidies.
 LEVELS = ("central", "province", "city", "county")
 
@@ -112,3 +117,33 @@ def build_claims(ctx: Context, codes: Iterable[str] | None = None) -> tuple[Clai
         if code in wanted:
             built.append(importlib.import_module(module).build(ctx))
     return tuple(built)
+
+
+def check_chunk(
+    code: str,
+    ids: NDArray[np.int64],
+    paths: EconomicPaths,
+    population: NDArray[np.float64],
+    *,
+    n_counties: int,
+    n_years: int,
+) -> None:
+    """Refuse a chunk whose paths or population are not those of the draws ``ids`` over
+    the scheme's counties and years: a kernel would read past them or mix draws up."""
+    if paths.cpi.shape != (ids.size, n_years) or not np.array_equal(paths.draws, ids):
+        raise ValueError(
+            f"{code}: paths: got draws {paths.draws.tolist()} and shape {paths.cpi.shape}; "
+            f"expected the draws {ids.tolist()} over {n_years} years"
+        )
+    expected = (ids.size, n_years, n_counties, 2, N_AGES)
+    if population.shape != expected:
+        raise ValueError(
+            f"{code}: population has shape {population.shape}; expected {expected} "
+            "(draws, years, counties, sexes, ages)"
+        )
+
+
+def contiguous(x: NDArray[Any], dtype: type = np.float64) -> NDArray[Any]:
+    """``x`` writeable and C-contiguous (copied only if not), so a kernel sees one array
+    type whatever the caller passes (the economic paths are read-only) and compiles once."""
+    return np.require(x, dtype=dtype, requirements=["C", "W"])

@@ -53,7 +53,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from actuarial.assumptions.schemes_maternity import Maternity
-from actuarial.claims import CLAIMS_VARIABLES
+from actuarial.claims import CLAIMS_VARIABLES, check_chunk
 from actuarial.context import Context
 from actuarial.data import read_csv
 from actuarial.pensions._inputs import distribute
@@ -224,15 +224,10 @@ class MaternityFund:
         from kernels.maternity import project_maternity
 
         n_years = self.years.size
-        shape = (ids.size, n_years, *self.coverage.shape)
-        if population.shape != shape:
-            raise ValueError(f"{self.code}: population has shape {population.shape}; "
-                             f"expected {shape} (draws, years, counties, sexes, ages)")  # fmt: skip
-        if paths.fund_return.shape != (ids.size, n_years):
-            raise ValueError(
-                f"{self.code}: economic paths have shape {paths.fund_return.shape}; "
-                f"expected {(ids.size, n_years)}"
-            )
+        check_chunk(
+            self.code, ids, paths, population, n_counties=self.coverage.shape[0],
+            n_years=n_years,
+        )  # fmt: skip
         out = np.empty((len(CLAIMS_VARIABLES), ids.size, self.coverage.shape[0], n_years))
         project_maternity(
             int(seed), np.ascontiguousarray(ids, dtype=np.int64), bool(process_risk),

@@ -57,7 +57,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from actuarial.assumptions.schemes_medical import AgeCost, ResidentMedical
-from actuarial.claims import CLAIMS_VARIABLES
+from actuarial.claims import CLAIMS_VARIABLES, check_chunk
 from actuarial.context import Context
 from actuarial.pensions._inputs import distribute
 from actuarial.registry import counties
@@ -234,16 +234,7 @@ class MedicalScheme:
         from kernels.medical import project_medical
 
         n_years = self.coverage_path.size
-        if population.shape[:3] != (ids.size, n_years, self.pool.size):
-            raise ValueError(
-                f"population: got shape {population.shape}; expected ({ids.size}, {n_years}, "
-                f"{self.pool.size}, 2, {N_AGES})"
-            )
-        if paths.wage_growth.shape != (ids.size, n_years):
-            raise ValueError(
-                f"paths: got {paths.wage_growth.shape[0]} draws x {paths.wage_growth.shape[1]} "
-                f"years; expected {ids.size} x {n_years}"
-            )
+        check_chunk(self.code, ids, paths, population, n_counties=self.pool.size, n_years=n_years)
         out = np.empty((len(CLAIMS_VARIABLES), ids.size, self.pool.size, n_years))
         project_medical(
             int(seed),

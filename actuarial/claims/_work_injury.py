@@ -406,8 +406,13 @@ class WorkInjuryScheme:
     ) -> F64:
         """The kernel's whole output ``[kernels.work_injury.VARIABLES, D, C, Y]`` (the
         contract variables, then memo items)."""
+        from actuarial.claims import check_chunk
         from kernels.work_injury import VARIABLES, project_work_injury
 
+        check_chunk(
+            self.code, ids, paths, population, n_counties=self.opening_balance.size,
+            n_years=self.coverage_path.size,
+        )  # fmt: skip
         args = self.kernel_arguments(seed, ids, paths, population, process_risk=process_risk)
         shape = (len(VARIABLES), len(ids), self.opening_balance.size, self.coverage_path.size)
         out = np.empty(shape, dtype=np.float64)

@@ -41,7 +41,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from actuarial.claims import CLAIMS_VARIABLES
+from actuarial.claims import CLAIMS_VARIABLES, check_chunk
+from actuarial.claims import contiguous as _c
 from actuarial.claims._unemployment_rate import class_levels, county_classes
 from actuarial.context import Context
 from actuarial.scenarios import EconomicPaths
@@ -50,12 +51,6 @@ __all__ = ["NOTES", "UnemploymentFund", "build", "working_mask"]
 
 F64 = NDArray[np.float64]
 N_AGES = 101
-
-
-def _c(x: NDArray[Any], dtype: type = np.float64) -> NDArray[Any]:
-    # Writeable and C-contiguous (copied only if not), so the kernel sees one array type
-    # whatever the caller passes (the paths are read-only) and compiles once.
-    return np.require(x, dtype=dtype, requirements=["C", "W"])
 
 
 NOTES = (
@@ -112,15 +107,10 @@ class UnemploymentFund:
         process_risk: bool,
     ) -> tuple[Any, ...]:
         """Every argument of ``kernels.unemployment.project_unemployment`` but ``out``."""
-        n_years = self.years.size
-        if paths.cpi.shape != (ids.size, n_years) or not np.array_equal(paths.draws, ids):
-            raise ValueError(
-                f"paths: got draws {paths.draws.tolist()} and shape {paths.cpi.shape}; "
-                f"expected the draws {ids.tolist()} over {n_years} years"
-            )
-        expected = (ids.size, n_years, self.coverage.size, 2, N_AGES)
-        if population.shape != expected:
-            raise ValueError(f"population: got shape {population.shape}, expected {expected}")
+        check_chunk(
+            self.code, ids, paths, population, n_counties=self.coverage.size,
+            n_years=self.years.size,
+        )  # fmt: skip
         return (
             int(seed), _c(ids, np.int64), bool(process_risk), not paths.deterministic,
             _c(paths.cpi), _c(paths.real_wage_growth), _c(paths.wage_growth),
