@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 from actuarial.assumptions import Assumptions
 from actuarial.baseline import Baseline
 
-__all__ = ["Context", "leakage_of", "make_context"]
+__all__ = ["Context", "make_context"]
 
 F64 = NDArray[np.float64]
 
@@ -43,27 +43,9 @@ class Context:
         t = np.clip((self.years - base) / span, 0.0, 1.0)
         return np.asarray(1.0 + (factor - 1.0) * t, dtype=np.float64)
 
-    def leakage_of(self, code: str) -> tuple[float, float, float]:
-        """(undetected deaths per pensioner, months overpaid, share recovered) of ``code``;
-        zero for schemes outside ``leakage.schemes``."""
-        return leakage_of(self.assumptions, code)
-
     def known_path(self, known: dict[str, float]) -> F64:
         """Known yearly rates by year, NaN where the rule applies."""
         return np.array([known.get(str(int(y)), np.nan) for y in self.years], dtype=np.float64)
-
-
-def leakage_of(a: Assumptions, code: str) -> tuple[float, float, float]:
-    """Pensions paid to dead pensioners: the report's rates for the schemes listed in
-    ``leakage.schemes`` (III.(1).2), none for the others."""
-    leak = a.leakage
-    if code not in leak.schemes:
-        return (0.0, 0.0, 0.0)
-    return (
-        leak.undetected_death_cases_per_recipient,
-        leak.overpaid_months_per_case,
-        leak.recovered_share,
-    )
 
 
 def make_context(assumptions: Assumptions, baseline: Baseline, end: int) -> Context:

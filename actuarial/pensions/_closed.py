@@ -14,7 +14,7 @@ from typing import Literal
 import numpy as np
 
 from actuarial.assumptions.model import ClosedAccountPension
-from actuarial.pensions._inputs import AGES, Context, SchemeInputs, distribute
+from actuarial.pensions._inputs import AGES, Context, SchemeInputs, distribute, leakage_of
 from kernels.cohort import CLOSED
 
 __all__ = ["build_closed"]
@@ -51,7 +51,7 @@ def build_closed(
         basic_known=np.zeros(n_years),
         coverage=np.zeros_like(a0),
         coverage_path=np.ones(n_years),
-        leak=ctx.leakage_of(code),
+        leak=leakage_of(ctx.assumptions, code),
         arrears0=np.zeros(ctx.n_counties),
         a0=a0,
         acc0=a0 * per_head[:, None, None],

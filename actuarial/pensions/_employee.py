@@ -17,7 +17,14 @@ import numpy as np
 
 from actuarial.allocation import key_weights
 from actuarial.assumptions.model import EmployeePension
-from actuarial.pensions._inputs import AGES, Context, SchemeInputs, distribute, payout_months_by_age
+from actuarial.pensions._inputs import (
+    AGES,
+    Context,
+    SchemeInputs,
+    distribute,
+    leakage_of,
+    payout_months_by_age,
+)
 from actuarial.rounding import split_exact
 from kernels.cohort import EMPLOYEE
 
@@ -86,7 +93,7 @@ def build_employee(
         basic_known=np.zeros(ctx.years.size),
         coverage=coverage,
         coverage_path=ctx.linear_path(rules.coverage.target_factor, rules.coverage.target_year),
-        leak=ctx.leakage_of(code),
+        leak=leakage_of(ctx.assumptions, code),
         arrears_rates=(rules.arrears.new_share, rules.arrears.recovery_rate),
         arrears0=split_exact(round(rules.arrears.stock_2013_cny), key).astype(np.float64),
         a0=a0,

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from actuarial.context import Context, leakage_of
+from actuarial.assumptions import Assumptions
+from actuarial.context import Context
 from actuarial.rounding import split_exact
 
 __all__ = ["Context", "SchemeInputs", "distribute", "leakage_of", "payout_months_by_age"]
@@ -76,3 +77,16 @@ def payout_months_by_age() -> F64:
     ages = np.array([int(r["retirement_age_years"]) for r in rows])
     months = np.array([float(r["payout_months"]) for r in rows])
     return np.asarray(np.interp(AGES, ages, months), dtype=np.float64)
+
+
+def leakage_of(a: Assumptions, code: str) -> tuple[float, float, float]:
+    """Pensions paid to dead pensioners: the report's rates for the schemes listed in
+    ``leakage.schemes`` (III.(1).2), none for the others."""
+    leak = a.leakage
+    if code not in leak.schemes:
+        return (0.0, 0.0, 0.0)
+    return (
+        leak.undetected_death_cases_per_recipient,
+        leak.overpaid_months_per_case,
+        leak.recovered_share,
+    )

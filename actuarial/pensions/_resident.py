@@ -14,7 +14,7 @@ from typing import Literal
 import numpy as np
 
 from actuarial.assumptions.model import ResidentPension
-from actuarial.pensions._inputs import AGES, Context, SchemeInputs, distribute
+from actuarial.pensions._inputs import AGES, Context, SchemeInputs, distribute, leakage_of
 from kernels.cohort import RESIDENT
 
 __all__ = ["build_resident"]
@@ -59,7 +59,7 @@ def build_resident(
         basic_rule=(rules.basic_indexation.cpi_share, rules.basic_indexation.wage_share),
         coverage=coverage,
         coverage_path=ctx.linear_path(rules.coverage.target_factor, rules.coverage.target_year),
-        leak=ctx.leakage_of(code),
+        leak=leakage_of(ctx.assumptions, code),
         arrears0=np.zeros(ctx.n_counties),
         a0=a0,
         acc0=a0 * per_head[:, None, None],
