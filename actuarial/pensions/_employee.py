@@ -21,6 +21,7 @@ from actuarial.pensions._inputs import (
     AGES,
     Context,
     SchemeInputs,
+    coverage_of,
     distribute,
     leakage_of,
     payout_months_by_age,
@@ -73,8 +74,7 @@ def build_employee(
     )
     service_years = np.clip(AGES - rules.entry_age, 0, None).astype(np.float64)
     average_pension = b.figure(code, "average_benefit").value  # CNY a month, 2012
-    with np.errstate(invalid="ignore", divide="ignore"):
-        coverage = np.where(ref > 0, a0 / np.where(ref > 0, ref, 1.0), 0.0) * (active > 0)
+    coverage = coverage_of(a0, ref, active)
     key = key_weights(a.allocation.key_for(code), code, a)
     return SchemeInputs(
         code=code,

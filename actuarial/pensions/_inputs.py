@@ -12,7 +12,14 @@ from actuarial.assumptions import Assumptions
 from actuarial.context import Context
 from actuarial.rounding import split_exact
 
-__all__ = ["Context", "SchemeInputs", "distribute", "leakage_of", "payout_months_by_age"]
+__all__ = [
+    "Context",
+    "SchemeInputs",
+    "coverage_of",
+    "distribute",
+    "leakage_of",
+    "payout_months_by_age",
+]
 
 F64 = NDArray[np.float64]
 N_AGES = 101
@@ -66,6 +73,13 @@ def distribute(totals: F64, weights: F64) -> F64:
             raise ValueError(f"county {c}: {n} members but no eligible residents to place")
         out[c] = split_exact(n, w.tolist()).reshape(weights[c].shape)
     return out
+
+
+def coverage_of(members: F64, residents: F64, eligible: F64) -> F64:
+    """Members per resident of each cell where the cell is eligible (contributing ages)
+    and has residents; zero elsewhere. The kernel keeps each cell at this coverage."""
+    share = np.divide(members, residents, out=np.zeros_like(members), where=residents > 0)
+    return share * (eligible > 0)
 
 
 def payout_months_by_age() -> F64:

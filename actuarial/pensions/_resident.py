@@ -14,7 +14,14 @@ from typing import Literal
 import numpy as np
 
 from actuarial.assumptions.model import ResidentPension
-from actuarial.pensions._inputs import AGES, Context, SchemeInputs, distribute, leakage_of
+from actuarial.pensions._inputs import (
+    AGES,
+    Context,
+    SchemeInputs,
+    coverage_of,
+    distribute,
+    leakage_of,
+)
 from kernels.cohort import RESIDENT
 
 __all__ = ["build_resident"]
@@ -42,8 +49,7 @@ def build_resident(
     per_head = np.divide(
         balance0, contributors, out=np.zeros_like(balance0), where=contributors > 0
     )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        coverage = np.where(ref > 0, a0 / np.where(ref > 0, ref, 1.0), 0.0) * (active > 0)
+    coverage = coverage_of(a0, ref, active)
     n_years = ctx.years.size
     return SchemeInputs(
         code=code,
