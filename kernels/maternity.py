@@ -28,6 +28,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from kernels.fund import settle_year
 from kernels.jit import pjit
 from kernels.sampling import poisson
 
@@ -108,22 +109,8 @@ def project_maternity(
                 medical = medical0 * (wage[y] / wage_prev0) * (1.0 + medical_growth) ** (y + 1)
                 contributions = insured * wage[y] * rate
                 benefits = women * (allowance + medical) + spouses * medical
-                subsidy_central = 0.0
-                subsidy_province = 0.0
-                subsidy_city = 0.0
-                subsidy_county = 0.0
-                subsidies = subsidy_central + subsidy_province + subsidy_city + subsidy_county
-                other_outgo = 0.0
-                net = contributions + subsidies - (benefits + other_outgo)
-                interest = fund_return[i, y] * (balance + 0.5 * net)
-                balance = (
-                    balance + (contributions + subsidies + interest) - (benefits + other_outgo)
-                )
-                # In VARIABLES order.
-                values = (
-                    insured, women + spouses, contributions, subsidies, interest, benefits,
-                    other_outgo, balance, subsidy_central, subsidy_province, subsidy_city,
-                    subsidy_county,
+                # No subsidies from any level, no other outgo.
+                balance = settle_year(
+                    out, i, c, y, fund_return[i, y], balance, insured, women + spouses,
+                    contributions, 0.0, 0.0, 0.0, 0.0, benefits, 0.0,
                 )  # fmt: skip
-                for v in range(len(values)):
-                    out[v, i, c, y] = values[v]

@@ -66,6 +66,7 @@ import math
 import numba
 import numpy as np
 
+from kernels.fund import settle_year
 from kernels.jit import njit, pjit
 from kernels.rng import normal, uniform
 from kernels.sampling import poisson
@@ -266,23 +267,8 @@ def project_medical(
             r = fund_return[i, y]
             for c in range(n_units):
                 row = flows[c]
-                contributions = row[_CONTRIBUTIONS]
-                central = row[_CENTRAL]
-                province = row[_CENTRAL + 1]
-                city = row[_CENTRAL + 2]
-                county = row[_CENTRAL + 3]
-                subsidies = central + province + city + county
-                benefits = row[_BENEFITS]
-                other_outgo = 0.0
-                net = contributions + subsidies - (benefits + other_outgo)
-                interest = r * (balance[c] + 0.5 * net)
-                balance[c] = (
-                    balance[c] + (contributions + subsidies + interest) - (benefits + other_outgo)
-                )
-                # In VARIABLES order.
-                values = (
-                    row[_INSURED], row[_ADMISSIONS], contributions, subsidies, interest,
-                    benefits, other_outgo, balance[c], central, province, city, county,
+                balance[c] = settle_year(
+                    out, i, c, y, r, balance[c], row[_INSURED], row[_ADMISSIONS],
+                    row[_CONTRIBUTIONS], row[_CENTRAL], row[_CENTRAL + 1], row[_CENTRAL + 2],
+                    row[_CENTRAL + 3], row[_BENEFITS], 0.0,
                 )  # fmt: skip
-                for v in range(len(values)):
-                    out[v, i, c, y] = values[v]

@@ -35,6 +35,7 @@ import math
 import numba
 import numpy as np
 
+from kernels.fund import settle_year
 from kernels.jit import njit, pjit
 from kernels.rng import normal
 from kernels.sampling import binomial
@@ -175,14 +176,9 @@ def project_unemployment(
                 else:
                     recipients = insured * rate[y]
                 contributions = insured * wage[y] * base_ratio * contribution_rate
-                subsidies = 0.0
                 benefits = recipients * months * level
-                other = other_share * benefits
-                net = (contributions + subsidies) - (benefits + other)
-                interest = fund_return[i, y] * (balance + 0.5 * net)
-                balance = balance + (contributions + subsidies + interest) - (benefits + other)
-                # In VARIABLES order; no subsidies from any level.
-                values = (insured, recipients, contributions, subsidies, interest, benefits,
-                          other, balance, 0.0, 0.0, 0.0, 0.0)  # fmt: skip
-                for v in range(len(values)):
-                    out[v, i, c, y] = values[v]
+                # No subsidies from any level.
+                balance = settle_year(
+                    out, i, c, y, fund_return[i, y], balance, insured, recipients, contributions,
+                    0.0, 0.0, 0.0, 0.0, benefits, other_share * benefits,
+                )  # fmt: skip

@@ -44,6 +44,7 @@ import math
 import numba
 import numpy as np
 
+from kernels.fund import settle_year
 from kernels.jit import njit, pjit
 from kernels.sampling import binomial, poisson
 
@@ -88,6 +89,7 @@ MEMO = (
     "claims",  # new claims of every kind (count)
 )
 VARIABLES = CONTRACT + MEMO
+N_CONTRACT = len(CONTRACT)
 
 # Random streams of the work-injury family (40-49).
 S_CLAIMS = 40  # + kind (40-44)
@@ -210,30 +212,19 @@ def project_work_injury(
                 beneficiaries = n[DISABILITY] + n[DEPENDANTS] + count[MEDICAL] + count[DEATH]
                 benefits = annuities + one_off
                 # 4. No subsidies and no other outgo; interest on the mean balance.
-                subsidy_central = 0.0
-                subsidy_province = 0.0
-                subsidy_city = 0.0
-                subsidy_county = 0.0
-                subsidies = subsidy_central + subsidy_province + subsidy_city + subsidy_county
-                other_outgo = 0.0
-                net = contributions + subsidies - (benefits + other_outgo)
-                interest = fund_return[i, y] * (balance + 0.5 * net)
-                balance = (
-                    balance + (contributions + subsidies + interest) - (benefits + other_outgo)
-                )
-                # In VARIABLES order (annuitants: those paid this year).
-                values = (
-                    insured, beneficiaries, contributions, subsidies, interest, benefits,
-                    other_outgo, balance, subsidy_central, subsidy_province, subsidy_city,
-                    subsidy_county, n[DISABILITY], n[DEPENDANTS], annuities, claims,
+                balance = settle_year(
+                    out, i, c, y, fund_return[i, y], balance, insured, beneficiaries,
+                    contributions, 0.0, 0.0, 0.0, 0.0, benefits, 0.0,
                 )  # fmt: skip
+                # Memo items after the contract variables (annuitants: those paid this year).
+                memo = (n[DISABILITY], n[DEPENDANTS], annuities, claims)
+                for v in range(len(memo)):
+                    out[N_CONTRACT + v, i, c, y] = memo[v]
                 # 5. New annuitants join at the year end.
                 n[DISABILITY] += count[SEVERE]
                 pay[DISABILITY] += count[SEVERE] * annuity_start[DISABILITY] * w
                 n[DEPENDANTS] += dependants
                 pay[DEPENDANTS] += dependants * annuity_start[DEPENDANTS] * w
-                for v in range(len(values)):
-                    out[v, i, c, y] = values[v]
 
 
 @njit
