@@ -56,6 +56,8 @@ Persons = Annotated[int, Field(ge=0)]
 Year = Annotated[int, Field(ge=1950, le=2300)]
 #: An age in completed years.
 Age = Annotated[int, Field(ge=15, le=100)]
+#: An inclusive range of ages [first, last].
+AgeRange = Annotated[list[Age], Field(min_length=2, max_length=2)]
 #: A positive multiplier (1.0 = unchanged).
 Factor = Annotated[float, Field(gt=0.0, le=10.0)]
 

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from actuarial.assumptions._types import (
     Age,
+    AgeRange,
     Amount,
     CountyCode,
     Factor,
@@ -40,10 +41,6 @@ AllocationKey = Literal[
     "table2_urban_medical_insured",
     "table2_urban_medical_financing",
 ]
-
-
-#: An inclusive range of ages [first, last].
-AgeRange = Annotated[list[Age], Field(min_length=2, max_length=2)]
 
 
 class Projection(Section):

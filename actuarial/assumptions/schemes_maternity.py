@@ -13,7 +13,7 @@ from typing import Annotated
 from pydantic import Field, model_validator
 
 from actuarial.assumptions._types import (
-    Age,
+    AgeRange,
     Factor,
     Probability,
     Rate,
@@ -23,9 +23,6 @@ from actuarial.assumptions._types import (
 )
 
 __all__ = ["Maternity", "MaternityCoverage"]
-
-#: An inclusive range of ages [first, last].
-_AgeRange = Annotated[list[Age], Field(min_length=2, max_length=2)]
 
 
 class MaternityCoverage(Section):
@@ -92,11 +89,11 @@ class Maternity(Section):
         description="Births per insured woman / births per resident woman of the same age "
         "(an assumption: no fertility figure for insured women is packaged)."
     )
-    working_ages_male: _AgeRange = Field(
+    working_ages_male: AgeRange = Field(
         description="First and last age of insured men (an assumption: the employee "
         "pension's entry age to the year before its retirement age, P10)."
     )
-    working_ages_female: _AgeRange = Field(
+    working_ages_female: AgeRange = Field(
         description="First and last age of insured women (an assumption, as working_ages_male)."
     )
     coverage: MaternityCoverage

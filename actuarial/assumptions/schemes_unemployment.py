@@ -16,7 +16,7 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 
 from actuarial.assumptions._types import (
-    Age,
+    AgeRange,
     Amount,
     Factor,
     Months,
@@ -28,8 +28,6 @@ from actuarial.assumptions._types import (
 
 __all__ = ["ClaimRate", "Unemployment", "UnemploymentCoverage", "UnemploymentIndexation"]
 
-#: An inclusive range of ages [first, last].
-_AgeRange = Annotated[list[Age], Field(min_length=2, max_length=2)]
 #: The three benefit levels of one area class, by contribution years (CNY a month).
 _Levels = Annotated[list[Amount], Field(min_length=3, max_length=3)]
 #: A share above zero (its log is taken).
@@ -138,12 +136,12 @@ class Unemployment(Section):
         description="Nominal wage growth 2012-2013, fraction: brings the 2013 wage back to "
         "2012 for the calibration of contribution_base_ratio (West region 11.9 %, P8)."
     )
-    working_ages_male: _AgeRange = Field(
+    working_ages_male: AgeRange = Field(
         description="First and last age of insured men: from the legal working age 16 to "
         "the year before the retirement age 60 (P10; an assumption that the insured are "
         "spread over these ages like the residents)."
     )
-    working_ages_female: _AgeRange = Field(
+    working_ages_female: AgeRange = Field(
         description="As working_ages_male, for women: 16 to the year before the cadre "
         "retirement age 55 (P10)."
     )

@@ -18,6 +18,7 @@ from pydantic import Field
 
 from actuarial.assumptions._types import (
     Age,
+    AgeRange,
     Factor,
     Probability,
     Rate,
@@ -32,8 +33,6 @@ __all__ = ["WorkInjury", "WorkInjuryAnnuities", "WorkInjuryClaims", "WorkInjuryI
 WageMultiple = Annotated[float, Field(ge=0.0, le=100.0)]
 #: Months of a wage, never negative.
 WageMonths = Annotated[float, Field(ge=0.0, le=240.0)]
-#: An inclusive range of ages [first, last].
-AgeRange = Annotated[list[Age], Field(min_length=2, max_length=2)]
 
 
 class WorkInjuryCoverage(Section):
