@@ -44,6 +44,7 @@ import math
 import numba
 import numpy as np
 
+from kernels.cohort import N_AGES
 from kernels.fund import settle_year
 from kernels.jit import njit, pjit
 from kernels.sampling import binomial, poisson
@@ -56,7 +57,6 @@ __all__ = [
     "project_work_injury",
 ]
 
-N_AGES = 101
 N_SEXES = 2
 
 #: One-off claim kinds, in the order of the kernel's ``frequency`` and ``severity`` rows.

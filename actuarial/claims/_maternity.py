@@ -53,7 +53,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from actuarial.assumptions.schemes_maternity import Maternity
-from actuarial.claims import CLAIMS_VARIABLES, check_chunk
+from actuarial.claims import CLAIMS_VARIABLES, N_AGES, check_chunk
 from actuarial.context import Context
 from actuarial.data import read_csv
 from actuarial.pensions._inputs import distribute
@@ -72,7 +72,6 @@ __all__ = [
 
 F64 = NDArray[np.float64]
 MaternityCode = Literal["maternity_enterprise", "maternity_institution"]
-N_AGES = 101
 #: First of the two random streams (own births, spouses' births) of each fund, so that the
 #: two funds' counts in the same county and year are independent.
 STREAM0: dict[str, int] = {"maternity_enterprise": 50, "maternity_institution": 52}

@@ -57,7 +57,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from actuarial.assumptions.schemes_medical import AgeCost, ResidentMedical
-from actuarial.claims import CLAIMS_VARIABLES, check_chunk
+from actuarial.claims import CLAIMS_VARIABLES, N_AGES, check_chunk
 from actuarial.context import Context
 from actuarial.pensions._inputs import distribute
 from actuarial.registry import counties
@@ -81,7 +81,6 @@ __all__ = [
 
 F64 = NDArray[np.float64]
 MedicalCode = Literal["urban_resident_medical", "rural_cooperative_medical"]
-N_AGES = 101
 N_LEVELS = 4
 AGES = np.arange(N_AGES)
 #: Who pays the financing of an insured, in the order of the kernel's payer axis.

@@ -41,7 +41,6 @@ from actuarial.scenarios import EconomicPaths
 __all__ = ["NOTES", "DibaoOutlay", "build"]
 
 F64 = NDArray[np.float64]
-N_AGES = 101
 
 
 NOTES = (

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from actuarial.claims import CLAIMS_VARIABLES, check_chunk
+from actuarial.claims import CLAIMS_VARIABLES, N_AGES, check_chunk
 from actuarial.claims import contiguous as _c
 from actuarial.claims._unemployment_rate import class_levels, county_classes
 from actuarial.context import Context
@@ -50,7 +50,6 @@ from actuarial.scenarios import EconomicPaths
 __all__ = ["NOTES", "UnemploymentFund", "build", "working_mask"]
 
 F64 = NDArray[np.float64]
-N_AGES = 101
 
 
 NOTES = (
