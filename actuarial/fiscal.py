@@ -15,12 +15,11 @@ because the remainder is at least half the total or the parts are of one magnitu
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numpy.typing import NDArray
 
 from actuarial.assumptions import Assumptions
+from actuarial.assumptions.model import ResidentPension
 from actuarial.data import read_csv
 
 __all__ = ["central_minimum_by_year", "pension_subsidy_levels"]
@@ -55,40 +54,24 @@ def pension_subsidy_levels(
     codes: tuple[str, ...],
     years: NDArray[np.int64],
     subsidies: F64,  # [D, C, K, Y]
-    beneficiaries: F64,  # [D, C, K, Y]
-    cpi: F64,  # [D, Y]
-    real_wage_growth: F64,  # [D, Y]
+    contributors: F64,  # [D, C, K, Y]
 ) -> F64:
     """``[4, D, C, K, Y]``: the subsidies of each pension scheme by level of government."""
     out = np.zeros((4, *subsidies.shape))
     shares = a.fiscal.resident_pension_local_shares
     central_min = central_minimum_by_year(years)
+    known = ~np.isnan(central_min)
     for k, code in enumerate(codes):
         rules = getattr(a.schemes, code)
-        if not hasattr(rules, "basic_indexation"):
+        if not isinstance(rules, ResidentPension):
             continue  # no subsidies in the employee and closed schemes
         total = subsidies[:, :, k]
-        # The basic pension a month, per draw and year, raised exactly as in the kernel.
-        basic = np.empty(cpi.shape)
-        level = np.full(cpi.shape[0], rules.basic_pension_cny_per_month)
-        known = rules.basic_indexation.known
-        for y in range(years.size):
-            if y > 0:
-                k_raise = known.get(str(int(years[y])), math.nan)
-                if math.isnan(k_raise):
-                    step = (
-                        rules.basic_indexation.cpi_share * cpi[:, y]
-                        + rules.basic_indexation.wage_share * real_wage_growth[:, y]
-                    )
-                else:
-                    step = np.full(cpi.shape[0], k_raise)
-                level = level * (1.0 + step)
-            basic[:, y] = level
+        # The kernel's subsidies are the account subsidy of each contributor plus the
+        # basic pension: the basic pension is what remains of the total.
+        basic_paid = total - contributors[:, :, k] * rules.contribution_subsidy_cny_per_year
         share = central_min / (central_min + rules.basic_pension_local_top_up_cny_per_month)
-        last = np.flatnonzero(~np.isnan(share))
-        share = np.where(np.isnan(share), share[last[-1]] if last.size else 0.0, share)
-        share[: last[0] if last.size else 0] = share[last[0]] if last.size else 0.0
-        basic_paid = beneficiaries[:, :, k] * basic[:, None, :] * 12.0
+        # After the series ends the centre keeps its last share (np.interp holds the ends).
+        share = np.interp(years, years[known], share[known])
         central = basic_paid * share[None, None, :]
         local = total - central
         province = local * shares["province"]

@@ -368,9 +368,7 @@ class Model:
                 codes=pension_codes,
                 years=self.years,
                 subsidies=part[PENSION_VARIABLES.index("subsidies")],
-                beneficiaries=part[PENSION_VARIABLES.index("beneficiaries")],
-                cpi=paths.cpi,
-                real_wage_growth=paths.real_wage_growth,
+                contributors=part[PENSION_VARIABLES.index("contributors")],
             )
             for k in wanted:
                 j = self.schemes.index(pension_codes[k])
