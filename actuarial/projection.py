@@ -239,11 +239,21 @@ class PensionModel:
         )
 
     def run_chunk(
-        self, seed: int, ids: NDArray[np.int64], paths: EconomicPaths, *, process_risk: bool
+        self,
+        seed: int,
+        ids: NDArray[np.int64],
+        paths: EconomicPaths,
+        *,
+        process_risk: bool,
+        population: NDArray[np.float64] | None = None,
     ) -> NDArray[np.float64]:
-        """Kernel output ``[variable, draw, county, scheme, year]`` for the draws ``ids``."""
+        """Kernel output ``[variable, draw, county, scheme, year]`` for the draws ``ids``;
+        ``population`` is :meth:`population` of the same draws, projected here if not
+        given (a projection with claims schemes projects it once for all)."""
         from kernels.cohort import VARIABLES, project_pensions
 
+        if population is None:
+            population = self.population(seed, ids, paths, process_risk=process_risk)
         arr = self.inputs.arrays
         shape = (len(VARIABLES), ids.size, self.pop0.shape[0], len(arr["kind"]), self.years.size)
         part = np.empty(shape)
@@ -252,8 +262,7 @@ class PensionModel:
             np.ascontiguousarray(paths.cpi), np.ascontiguousarray(paths.real_wage_growth),
             np.ascontiguousarray(paths.wage_growth), np.ascontiguousarray(paths.fund_return),
             np.ascontiguousarray(paths.mortality_index),
-            self.qbar, self.bx, self.pop0, self.city_pool, self.fertility, self.boy_share,
-            self.assumptions.economy.wage_2013_cny_per_year,
+            self.qbar, self.bx, population, self.assumptions.economy.wage_2013_cny_per_year,
             arr["kind"], arr["pool_rate"], arr["account_rate"], arr["base_factor"],
             arr["basic_factor"], arr["flat_contribution"], arr["flat_subsidy"], arr["basic0"],
             arr["retire"], arr["payout_months"], arr["pen_known"], arr["pen_rule"],
@@ -266,10 +275,11 @@ class PensionModel:
     def population(
         self, seed: int, ids: NDArray[np.int64], paths: EconomicPaths, *, process_risk: bool
     ) -> NDArray[np.float64]:
-        """``[draw, year, county, sex, age]``: the residents the pension kernel sees."""
+        """``[draw, year, county, sex, age]``: the residents every scheme draws on."""
         from kernels.population import project_population
 
-        out = np.empty((ids.size, self.years.size, *self.pop0.shape))
+        # As many years as the paths have (a shorter horizon than the model's is allowed).
+        out = np.empty((ids.size, paths.mortality_index.shape[1], *self.pop0.shape))
         project_population(
             seed, ids, process_risk, np.ascontiguousarray(paths.mortality_index), self.qbar,
             self.bx, self.pop0, self.city_pool, self.fertility, self.boy_share, out,
@@ -361,8 +371,11 @@ class Model:
 
         pension_codes = tuple(s.code for s in self.pensions.inputs.schemes)
         wanted = [k for k, code in enumerate(pension_codes) if code in self.schemes]
+        population = self.pensions.population(seed, ids, paths, process_risk=process_risk)
         if wanted:
-            part = self.pensions.run_chunk(seed, ids, paths, process_risk=process_risk)
+            part = self.pensions.run_chunk(
+                seed, ids, paths, process_risk=process_risk, population=population
+            )
             levels = pension_subsidy_levels(
                 self.pensions.assumptions,
                 codes=pension_codes,
@@ -376,13 +389,11 @@ class Model:
                     out[VARIABLES.index(name), ids, :, j] = part[v, :, :, k]
                 for v, name in enumerate(LEVEL_VARIABLES):
                     out[VARIABLES.index(name), ids, :, j] = levels[v, :, :, k]
-        if self.claims:
-            population = self.pensions.population(seed, ids, paths, process_risk=process_risk)
-            for scheme in self.claims:
-                j = self.schemes.index(scheme.code)
-                part = scheme.run_chunk(seed, ids, paths, population, process_risk=process_risk)
-                for v, name in enumerate(CLAIMS_VARIABLES):
-                    out[VARIABLES.index(name), ids, :, j] = part[v]
+        for scheme in self.claims:
+            j = self.schemes.index(scheme.code)
+            part = scheme.run_chunk(seed, ids, paths, population, process_risk=process_risk)
+            for v, name in enumerate(CLAIMS_VARIABLES):
+                out[VARIABLES.index(name), ids, :, j] = part[v]
 
     def opening_balance(self) -> NDArray[np.float64]:
         """``[county, scheme]`` balances before the first projected year (CNY)."""

@@ -1,9 +1,10 @@
-"""The pension cohort kernel: one county's population and pension funds, year by year.
+"""The pension cohort kernel: every county's pension funds, year by year.
 
 State per draw, county, scheme, sex and single age 0-100 (the last an open group):
 active members ``A`` (contributing, or deferred where a scheme takes no contributions),
 their individual-account total ``ACC`` and service-year total ``SV``, pensioners ``P`` and
-the total annual pension ``PEN`` they are paid. One year of a scheme, in order:
+the total annual pension ``PEN`` they are paid. The residents they come from are an input
+(``kernels.population``, projected once for every scheme). One year of a scheme, in order:
 
 1. pensions in payment are raised (known history, else a CPI and real-wage rule);
 2. deaths among actives (their accounts are refunded to heirs) and among pensioners;
@@ -14,8 +15,8 @@ the total annual pension ``PEN`` they are paid. One year of a scheme, in order:
 5. at the year end members age by one year and those at a retirement age retire, turning
    their account (÷ payout months) and service years into a pension.
 
-With ``process_risk`` every count that changes by chance (deaths, births, retirements
-among the eligible, undetected deaths) is drawn with ``kernels.sampling`` from the
+With ``process_risk`` every count that changes by chance (deaths, retirements among the
+eligible, undetected deaths) is drawn with ``kernels.sampling`` from the
 counter-based generator, so each draw is a pure function of (seed, global draw index,
 year, cell); without it the same steps use expected values.
 
@@ -32,7 +33,7 @@ import numba
 import numpy as np
 
 from kernels.jit import njit, pjit
-from kernels.sampling import binomial, poisson
+from kernels.sampling import binomial
 
 __all__ = [
     "EMPLOYEE",
@@ -121,10 +122,7 @@ def project_pensions(
     mortality_index: np.ndarray,  # [D, Y, S]
     qbar: np.ndarray,  # [S, A, Y] central death probabilities
     bx: np.ndarray,  # [S, A]
-    pop0: np.ndarray,  # [C, S, A]
-    city_pool: np.ndarray,  # bool[C]: no residents of its own; members come from the city
-    fertility: np.ndarray,  # [A] births per woman a year
-    boy_share: float,
+    population: np.ndarray,  # [D, Y, C, S, A] residents after the year's deaths
     wage0: float,
     kind: np.ndarray,  # int64[K]
     pool_rate: np.ndarray,  # [K] employer rate
@@ -156,7 +154,7 @@ def project_pensions(
     """Project every scheme of every county for the draws ``draws`` into ``out``."""
     n_draws = draws.shape[0]
     n_years = cpi.shape[1]
-    n_counties = pop0.shape[0]
+    n_counties = population.shape[2]
     n_schemes = kind.shape[0]
     for i in numba.prange(n_draws):
         d = draws[i]
@@ -171,21 +169,12 @@ def project_pensions(
         wage[0] = wage0
         for y in range(1, n_years):
             wage[y] = wage[y - 1] * (1.0 + wage_growth[i, y])
-        pop = np.empty((N_SEXES, N_AGES))
-        # The city level has no residents of its own: its members come from every county,
-        # so its coverage is measured against the city's population (summed as the
-        # counties are projected, which is why the city-level units come last).
-        city = np.zeros((n_years, N_SEXES, N_AGES))
         st_a = np.empty((n_schemes, N_SEXES, N_AGES))
         st_acc = np.empty((n_schemes, N_SEXES, N_AGES))
         st_sv = np.empty((n_schemes, N_SEXES, N_AGES))
         st_p = np.empty((n_schemes, N_SEXES, N_AGES))
         st_pen = np.empty((n_schemes, N_SEXES, N_AGES))
-        for j in range(2 * n_counties):
-            c = j % n_counties
-            if city_pool[c] != (j >= n_counties):
-                continue
-            pop[:, :] = pop0[c]
+        for c in range(n_counties):
             st_a[:, :, :] = a0[:, c]
             st_acc[:, :, :] = acc0[:, c]
             st_sv[:, :, :] = sv0[:, c]
@@ -196,11 +185,7 @@ def project_pensions(
             basic = basic0.copy()
             for y in range(n_years):
                 r = fund_return[i, y]
-                # Population: deaths now, births and ageing at the year end.
-                if city_pool[c]:
-                    pop[:, :] = city[y]
-                else:
-                    _population_deaths(pop, q[y], city[y], process_risk, seed, d, y, c)
+                pop = population[i, y, c]
                 for k in range(n_schemes):
                     _scheme_year(
                         seed,
@@ -244,45 +229,6 @@ def project_pensions(
                         n_counties,
                         out,
                     )
-                if not city_pool[c]:
-                    _population_births(pop, fertility, boy_share, process_risk, seed, d, y, c)
-
-
-@njit
-def _population_deaths(
-    pop: np.ndarray, q: np.ndarray, city: np.ndarray, risk: bool, seed: int, d: int, y: int, c: int
-) -> None:
-    """This year's deaths among a county's residents; the survivors are added to the
-    city's population of the year."""
-    for s in range(N_SEXES):
-        for a in range(N_AGES):
-            cell = (c * N_SEXES + s) * N_AGES + a
-            pop[s, a] -= _count(pop[s, a], q[s, a], risk, seed, S_POP_DEATHS, d, y, cell)
-            city[s, a] += pop[s, a]
-
-
-@njit
-def _population_births(
-    pop: np.ndarray,
-    fertility: np.ndarray,
-    boy_share: float,
-    risk: bool,
-    seed: int,
-    d: int,
-    y: int,
-    c: int,
-) -> None:
-    """Births of the year, then everyone one year older (age 100 is open)."""
-    births = 0.0
-    for a in range(N_AGES):
-        births += fertility[a] * pop[1, a]
-    if risk:
-        births = poisson(births, seed, S_BIRTHS, d, y, c)
-    boys = _count(births, boy_share, risk, seed, S_BOYS, d, y, c)
-    for s in range(N_SEXES):
-        _age_one_year(pop[s])
-    pop[0, 0] = boys
-    pop[1, 0] = births - boys
 
 
 @njit

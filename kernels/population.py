@@ -1,11 +1,11 @@
 """Residents by county, sex and single age, year by year: the population every scheme
 draws its members from.
 
-The same steps, streams and cells as the pension kernel (``kernels.cohort``), so for a
-given seed and draw the path is the one the pension funds see, bit for bit: deaths now,
-births and ageing at the year end; the city-level unit, with no residents of its own,
-sees the sum of the counties. ``out[i, y]`` is the population during year ``y``, after
-that year's deaths.
+Projected once per chunk of draws and read by every scheme, the pensions
+(``kernels.cohort``) and the claims schemes alike: deaths now, births and ageing at the
+year end; the city-level unit, with no residents of its own, sees the sum of the
+counties (its members come from the whole city). ``out[i, y]`` is the population during
+year ``y``, after that year's deaths.
 """
 
 from __future__ import annotations
@@ -15,8 +15,17 @@ import math
 import numba
 import numpy as np
 
-from kernels.cohort import N_AGES, N_SEXES, _population_births, _population_deaths
-from kernels.jit import pjit
+from kernels.cohort import (
+    N_AGES,
+    N_SEXES,
+    S_BIRTHS,
+    S_BOYS,
+    S_POP_DEATHS,
+    _age_one_year,
+    _count,
+)
+from kernels.jit import njit, pjit
+from kernels.sampling import poisson
 
 __all__ = ["project_population"]
 
@@ -59,3 +68,40 @@ def project_population(
         for c in range(n_counties):
             if city_pool[c]:
                 out[i, :, c] = city
+
+
+@njit
+def _population_deaths(
+    pop: np.ndarray, q: np.ndarray, city: np.ndarray, risk: bool, seed: int, d: int, y: int, c: int
+) -> None:
+    """This year's deaths among a county's residents; the survivors are added to the
+    city's population of the year."""
+    for s in range(N_SEXES):
+        for a in range(N_AGES):
+            cell = (c * N_SEXES + s) * N_AGES + a
+            pop[s, a] -= _count(pop[s, a], q[s, a], risk, seed, S_POP_DEATHS, d, y, cell)
+            city[s, a] += pop[s, a]
+
+
+@njit
+def _population_births(
+    pop: np.ndarray,
+    fertility: np.ndarray,
+    boy_share: float,
+    risk: bool,
+    seed: int,
+    d: int,
+    y: int,
+    c: int,
+) -> None:
+    """Births of the year, then everyone one year older (age 100 is open)."""
+    births = 0.0
+    for a in range(N_AGES):
+        births += fertility[a] * pop[1, a]
+    if risk:
+        births = poisson(births, seed, S_BIRTHS, d, y, c)
+    boys = _count(births, boy_share, risk, seed, S_BOYS, d, y, c)
+    for s in range(N_SEXES):
+        _age_one_year(pop[s])
+    pop[0, 0] = boys
+    pop[1, 0] = births - boys

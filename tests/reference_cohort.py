@@ -174,10 +174,7 @@ def project_pensions(
     mortality_index: np.ndarray,
     qbar: np.ndarray,
     bx: np.ndarray,
-    pop0: np.ndarray,
-    city_pool: np.ndarray,
-    fertility: np.ndarray,
-    boy_share: float,
+    population: np.ndarray,
     wage0: float,
     kind: np.ndarray,
     pool_rate: np.ndarray,
@@ -208,7 +205,7 @@ def project_pensions(
 ) -> None:
     """Fill ``out[variable, i, county, scheme, year]`` for the global draws ``draws[i]``."""
     n_years = cpi.shape[1]
-    n_counties = pop0.shape[0]
+    n_counties = population.shape[2]
     n_schemes = kind.shape[0]
     # Each scheme's rules: the k-th entry of every per-scheme argument.
     per_scheme = {
@@ -220,9 +217,6 @@ def project_pensions(
         "coverage_path": coverage_path, "leak": leak, "arrears_rates": arrears_rates,
     }  # fmt: skip
     rules = [{name: x[k] for name, x in per_scheme.items()} for k in range(n_schemes)]
-    # Counties with residents first, then the city-level unit(s).
-    order = [c for c in range(n_counties) if not city_pool[c]]
-    order += [c for c in range(n_counties) if city_pool[c]]
 
     for i, d in enumerate(np.asarray(draws).tolist()):
         rnd = Random(bool(process_risk), int(seed), int(d))
@@ -233,10 +227,7 @@ def project_pensions(
         wage[0] = wage0
         for y in range(1, n_years):
             wage[y] = wage[y - 1] * (1.0 + wage_growth[i, y])
-        city = np.zeros((n_years, N_SEXES, N_AGES))  # the survivors of all counties
-
-        for c in order:
-            pop = pop0[c].copy()
+        for c in range(n_counties):
             members = [
                 Members(a0[k, c].copy(), acc0[k, c].copy(), sv0[k, c].copy(),
                         p0[k, c].copy(), pen0[k, c].copy())
@@ -244,24 +235,17 @@ def project_pensions(
             ]  # fmt: skip
             funds = [Fund(balance0[k, c], arrears0[k, c], basic0[k]) for k in range(n_schemes)]
             for y in range(n_years):
-                # 0. Residents die; the city-level unit's members come from the whole city.
-                if city_pool[c]:
-                    pop = city[y].copy()
-                else:
-                    cells = c * N_SEXES * N_AGES + SEX_AGE
-                    pop = pop - rnd.count(pop, q[y], S_POP_DEATHS, y, cells)
-                    city[y] += pop
+                # The year's residents (after its deaths) are given.
                 year = Year(
-                    y, cpi[i, y], real_wage_growth[i, y], wage[y], fund_return[i, y], q[y], pop
-                )
+                    y, cpi[i, y], real_wage_growth[i, y], wage[y], fund_return[i, y], q[y],
+                    population[i, y, c],
+                )  # fmt: skip
                 for k in range(n_schemes):
                     values = scheme_year(
                         rnd, year, k * n_counties + c, rules[k], coverage[k, c], members[k],
                         funds[k],
                     )  # fmt: skip
                     out[:, i, c, k, y] = [values[v] for v in VARIABLES]
-                if not city_pool[c]:
-                    pop = births_and_ageing(rnd, pop, fertility, boy_share, y, c)
 
 
 def scheme_year(

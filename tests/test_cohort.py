@@ -125,10 +125,7 @@ def _kernel_inputs(
         "mortality_index": paths.mortality_index,
         "qbar": model.qbar[..., :n_years],
         "bx": model.bx,
-        "pop0": model.pop0[c],
-        "city_pool": model.city_pool[c],
-        "fertility": model.fertility,
-        "boy_share": model.boy_share,
+        "population": model.population(SEED, draws, paths, process_risk=risk)[:, :, c],
         "wage0": model.assumptions.economy.wage_2013_cny_per_year,
         **scheme_args,
     }
@@ -144,7 +141,7 @@ def _run(function: Any, inputs: dict[str, Any]) -> np.ndarray:
     shape = (
         len(VARIABLES),
         inputs["draws"].size,
-        inputs["pop0"].shape[0],
+        inputs["population"].shape[2],
         inputs["kind"].size,
         inputs["cpi"].shape[1],
     )
