@@ -8,6 +8,7 @@ import pytest
 
 from actuarial import load_assumptions, load_baseline
 from actuarial.data import read_csv
+from actuarial.fiscal import central_minimum_by_year
 from actuarial.pensions import PENSION_SCHEMES, build_inputs, make_context
 
 
@@ -19,18 +20,9 @@ def inputs():  # type: ignore[no-untyped-def]
 
 
 def _yearly_central_minimum(year: int) -> float:
-    """Average over ``year`` of the central minimum (P11), by effective date."""
-    steps = []
-    for r in read_csv("rules.resident_basic_minimum"):
-        date = r["effective_date"]
-        y, m = (int(date[:4]), int(date[5:7])) if len(date) > 4 else (int(date), 1)
-        steps.append((y + (m - 1) / 12, float(r["central_minimum_basic_pension_yuan_per_month"])))
-    steps.sort()
-    total = 0.0
-    for month in range(12):
-        t = year + month / 12
-        total += [v for start, v in steps if start <= t + 1e-9][-1]
-    return total / 12
+    """Average over ``year`` of the central minimum (P11), by effective date (the values
+    themselves are checked by hand in ``tests/test_fiscal.py``)."""
+    return float(central_minimum_by_year(np.array([year]))[0])
 
 
 def test_resident_basic_raises__follow_the_central_minimum_plus_local_top_up() -> None:
