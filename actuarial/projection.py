@@ -9,7 +9,8 @@ contains it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from actuarial.assumptions import Assumptions, load_assumptions
 
 if TYPE_CHECKING:
     from actuarial.claims import ClaimsScheme
+    from actuarial.reforms import Reform, ReformLike
     from actuarial.context import Context
     from actuarial.pensions import KernelInputs
     from actuarial.scenarios import EconomicPaths
@@ -38,6 +40,11 @@ FLOWS: dict[str, tuple[str, str]] = {
     ),
     "arrears_recovered": ("income", "arrears of earlier years recovered"),
     "recoveries": ("income", "overpaid pensions of dead pensioners recovered"),
+    "transfers": (
+        "income",
+        "money moved in from other funds (+) or out to them (-) when funds are pooled or "
+        "merged (actuarial.reforms)",
+    ),
     "interest": ("income", "interest on the fund (negative on a negative balance)"),
     "benefits": ("outgo", "pensions paid to living pensioners"),
     "refunds": ("outgo", "individual accounts refunded to heirs of members who died"),
@@ -70,6 +77,7 @@ VARIABLES = (
     "subsidies",
     "arrears_recovered",
     "recoveries",
+    "transfers",
     "interest",
     "benefits",
     "refunds",
@@ -82,8 +90,10 @@ VARIABLES = (
 )
 #: Income and outgo, in the order they are summed into the balance. The claims schemes'
 #: own order (contributions + subsidies + interest, benefits + other_outgo) is this order
-#: with zeros in between, so their identity holds bit for bit here too.
-INCOME = ("contributions", "subsidies", "arrears_recovered", "recoveries", "interest")
+#: with zeros in between, so their identity holds bit for bit here too. ``transfers`` is
+#: zero unless a reform pools or merges funds (interest stays last: it is computed from
+#: the others).
+INCOME = ("contributions", "subsidies", "arrears_recovered", "recoveries", "transfers", "interest")
 OUTGO = ("benefits", "refunds", "leakage", "other_outgo")
 DEFAULT_CHUNK = 64
 #: The UN WPP mortality projection, and so every projection, ends in 2100.
@@ -97,12 +107,22 @@ _ECONOMY = {
 
 
 def _resolve(assumptions: Assumptions | str | Path | None) -> Assumptions:
+    return resolve_scenario(assumptions)[0]
+
+
+def resolve_scenario(
+    assumptions: Assumptions | str | Path | None,
+) -> tuple[Assumptions, tuple[Reform, ...]]:
+    """The assumptions and the ``[[reforms]]`` of a scenario file (none otherwise)."""
     if assumptions is None:
-        return load_assumptions()
+        return load_assumptions(), ()
     if isinstance(assumptions, Assumptions):
-        return assumptions
+        return assumptions, ()
     if isinstance(assumptions, str | Path):
-        return load_assumptions(Path(assumptions))
+        from actuarial.reforms import load_scenario
+
+        sc = load_scenario(assumptions)
+        return sc.assumptions or load_assumptions(), sc.reforms
     raise TypeError(
         f"assumptions: got {type(assumptions).__name__}; expected None (the packaged "
         "baseline), an Assumptions object or the path of a scenario TOML file"
@@ -128,13 +148,15 @@ def project(
     schemes: Sequence[str] | None = None,
     chunk: int = DEFAULT_CHUNK,
     progress: Callable[[int], None] | None = None,
+    reforms: ReformLike | Iterable[ReformLike] | None = None,
 ) -> xr.Dataset:
     """Project every fund of every county, ``draws`` times, to ``end``.
 
     Parameters
     ----------
     assumptions
-        The packaged baseline (None), an ``Assumptions`` object or a scenario TOML path.
+        The packaged baseline (None), an ``Assumptions`` object or a scenario TOML path
+        (its ``[[reforms]]`` tables apply before ``reforms``).
     draws
         Number of Monte Carlo draws (global indices 0..draws-1).
     seed
@@ -156,6 +178,9 @@ def project(
         it).
     progress
         Called with the number of draws finished after each chunk.
+    reforms
+        Reforms and stress presets (``actuarial.reforms``): objects, ``"name:year,k=v"``
+        specs or tables, applied in order. The draws are those of the run without them.
 
     Returns
     -------
@@ -174,13 +199,16 @@ def project(
     >>> dict(ds.sizes)
     {'draw': 2, 'county': 10, 'scheme': 1, 'year': 3}
     """
-    a = _resolve(assumptions)
+    from actuarial.reforms import coerce
+
+    a, listed = resolve_scenario(assumptions)
+    chosen = listed + coerce(reforms)
     base = a.projection.base_year
     n_draws = _check_int("draws", draws, 1, 100_000_000)
     seed = _check_int("seed", seed, 0, 2**63 - 1)
     end = _check_int("end", a.projection.end_year if end is None else end, base + 1, LAST_YEAR)
     chunk = _check_int("chunk", chunk, 1, 1_000_000)
-    model = Model.build(a, end, schemes)
+    model = Model.build(a, end, schemes, chosen)
     risk = bool(process_risk) and not deterministic
     out, econ = model.run(
         seed, n_draws, process_risk=risk, deterministic=deterministic, chunk=chunk,
@@ -310,9 +338,17 @@ class Model:
     pensions: PensionModel
     claims: tuple[ClaimsScheme, ...]
     schemes: tuple[str, ...]
+    reforms: tuple[Reform, ...] = ()
 
     @classmethod
-    def build(cls, a: Assumptions, end: int, schemes: Sequence[str] | None = None) -> Model:
+    def build(
+        cls,
+        a: Assumptions,
+        end: int,
+        schemes: Sequence[str] | None = None,
+        reforms: Sequence[Reform] = (),
+    ) -> Model:
+        """Build the model; each reform then changes its inputs, in order."""
         from actuarial.baseline import load_baseline
         from actuarial.claims import CLAIMS_SCHEMES, build_claims
         from actuarial.context import make_context
@@ -320,7 +356,25 @@ class Model:
         selected = _select(schemes)
         ctx = make_context(a, load_baseline(a), end)
         claims = build_claims(ctx, [s for s in CLAIMS_SCHEMES if s in selected])
-        return cls(pensions=PensionModel.from_context(ctx), claims=claims, schemes=selected)
+        model = cls(pensions=PensionModel.from_context(ctx), claims=claims, schemes=selected)
+        for reform in reforms:
+            y0 = model.year_index(reform.year)
+            if y0 < model.years.size:
+                model = reform.apply_inputs(model, y0)
+        return dataclasses.replace(model, reforms=tuple(reforms))
+
+    def year_index(self, year: int) -> int:
+        """Index of ``year`` on the year axis (0 for the base year or before)."""
+        return max(int(year) - int(self.years[0]), 0)
+
+    def claims_scheme(self, code: str) -> ClaimsScheme | None:
+        """The built claims scheme ``code``, or None if the run does not include it."""
+        return next((s for s in self.claims if s.code == code), None)
+
+    def with_claims_scheme(self, scheme: ClaimsScheme) -> Model:
+        """This model with the claims scheme of the same code replaced by ``scheme``."""
+        claims = tuple(scheme if s.code == scheme.code else s for s in self.claims)
+        return dataclasses.replace(self, claims=claims)
 
     @property
     def years(self) -> NDArray[np.int64]:
@@ -350,7 +404,13 @@ class Model:
                 self.pensions.assumptions, seed=seed, draws=ids, years=self.years,
                 deterministic=deterministic,
             )  # fmt: skip
+            for reform in self.reforms:
+                y0 = self.year_index(reform.year)
+                if y0 < n_years:
+                    paths = reform.apply_paths(paths, y0)
             self._run_chunk(seed, ids, paths, process_risk, out)
+            if self.reforms:
+                self._reform_results(out[:, int(ids[0]) : int(ids[-1]) + 1], paths)
             for k, values in econ.items():
                 values[ids] = getattr(paths, k)
             if progress is not None:
@@ -394,6 +454,21 @@ class Model:
             part = scheme.run_chunk(seed, ids, paths, population, process_risk=process_risk)
             for v, name in enumerate(CLAIMS_VARIABLES):
                 out[VARIABLES.index(name), ids, :, j] = part[v]
+
+    def _reform_results(self, part: NDArray[np.float64], paths: EconomicPaths) -> None:
+        from actuarial.reforms._chunk import Chunk
+        from actuarial.registry import counties
+
+        chunk = Chunk(
+            out=part, schemes=self.schemes, counties=tuple(counties()), years=self.years,
+            paths=paths, opening=self.opening_balance(), has_fund=tuple(self.has_fund()),
+            wage0=self.pensions.assumptions.economy.wage_2013_cny_per_year,
+        )  # fmt: skip
+        for reform in self.reforms:
+            y0 = self.year_index(reform.year)
+            if y0 < self.years.size:
+                reform.apply_results(chunk, y0)
+        chunk.finish()
 
     def opening_balance(self) -> NDArray[np.float64]:
         """``[county, scheme]`` balances before the first projected year (CNY)."""
@@ -498,9 +573,19 @@ class Model:
                     else {}
                 ),
                 **{f"notes_{k}": v for k, v in notes.items()},
+                "reforms": "; ".join(r.label() for r in self.reforms) or "none",
+                "reforms_toml": _reforms_toml(self.reforms),
                 "assumptions_toml": _to_toml(a),
             },
         )
+
+
+def _reforms_toml(reforms: Sequence[Reform]) -> str:
+    import tomli_w
+
+    from actuarial.reforms import as_tables
+
+    return tomli_w.dumps({"reforms": as_tables(reforms)}) if reforms else ""
 
 
 def _to_toml(a: Assumptions) -> str:

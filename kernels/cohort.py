@@ -1,6 +1,7 @@
 """The pension cohort kernel: every county's pension funds, year by year.
 
-State per draw, county, scheme, sex and single age 0-100 (the last an open group):
+Rates, retirement shares and leakage are given by year (``[K, Y, ...]``), so a reform can
+change them from its effective year on. State per draw, county, scheme, sex and single age 0-100 (the last an open group):
 active members ``A`` (contributing, or deferred where a scheme takes no contributions),
 their individual-account total ``ACC`` and service-year total ``SV``, pensioners ``P`` and
 the total annual pension ``PEN`` they are paid. The residents they come from are an input
@@ -125,14 +126,14 @@ def project_pensions(
     population: np.ndarray,  # [D, Y, C, S, A] residents after the year's deaths
     wage0: float,
     kind: np.ndarray,  # int64[K]
-    pool_rate: np.ndarray,  # [K] employer rate
-    account_rate: np.ndarray,  # [K] employee rate into the account
-    base_factor: np.ndarray,  # [K] contribution base / city average wage
+    pool_rate: np.ndarray,  # [K, Y] employer rate
+    account_rate: np.ndarray,  # [K, Y] employee rate into the account
+    base_factor: np.ndarray,  # [K, Y] contribution base / city average wage
     basic_factor: np.ndarray,  # [K] basic pension per service year / city average wage
-    flat_contribution: np.ndarray,  # [K] resident tier contribution per contributor
-    flat_subsidy: np.ndarray,  # [K] subsidy into each contributor's account
+    flat_contribution: np.ndarray,  # [K, Y] resident tier contribution per contributor
+    flat_subsidy: np.ndarray,  # [K, Y] subsidy into each contributor's account
     basic0: np.ndarray,  # [K] resident basic pension a month in the base year
-    retire: np.ndarray,  # [K, S, A] share of actives retiring on reaching age a
+    retire: np.ndarray,  # [K, Y, S, A] share of actives retiring on reaching age a
     payout_months: np.ndarray,  # [K, A] account divisor by retirement age
     pen_known: np.ndarray,  # [K, Y] raise of pensions in payment (NaN: rule)
     pen_rule: np.ndarray,  # [K, 2] cpi share, real-wage share
@@ -140,7 +141,7 @@ def project_pensions(
     basic_rule: np.ndarray,  # [K, 2]
     coverage: np.ndarray,  # [K, C, S, A] contributors per resident at base
     coverage_path: np.ndarray,  # [K, Y] multiplier of the base coverage
-    leak: np.ndarray,  # [K, 3] undetected deaths per pensioner, months paid, recovered share
+    leak: np.ndarray,  # [K, Y, 3] undetected deaths per pensioner, months paid, recovered share
     arrears_rates: np.ndarray,  # [K, 2] new share of due, recovery rate of stock
     arrears0: np.ndarray,  # [K, C]
     a0: np.ndarray,  # [K, C, S, A] actives
@@ -202,14 +203,14 @@ def project_pensions(
                         q[y],
                         pop,
                         kind[k],
-                        pool_rate[k],
-                        account_rate[k],
-                        base_factor[k],
+                        pool_rate[k, y],
+                        account_rate[k, y],
+                        base_factor[k, y],
                         basic_factor[k],
-                        flat_contribution[k],
-                        flat_subsidy[k],
+                        flat_contribution[k, y],
+                        flat_subsidy[k, y],
                         basic,
-                        retire[k],
+                        retire[k, y],
                         payout_months[k],
                         pen_known[k, y],
                         pen_rule[k],
@@ -217,7 +218,7 @@ def project_pensions(
                         basic_rule[k],
                         coverage[k, c],
                         coverage_path[k, y],
-                        leak[k],
+                        leak[k, y],
                         arrears_rates[k],
                         arrears,
                         balance,

@@ -304,17 +304,17 @@ def flows(
     if rule["kind"] == EMPLOYEE:
         # Rate x declared base; a share of what falls due is not paid (new arrears) and a
         # share of the stock owed is recovered.
-        due = contributors * year.wage * rule["base_factor"]
-        due = due * (rule["pool_rate"] + rule["account_rate"])
+        due = contributors * year.wage * rule["base_factor"][year.index]
+        due = due * (rule["pool_rate"][year.index] + rule["account_rate"][year.index])
         new_arrears = due * rule["arrears_rates"][0]
         arrears_recovered = fund.arrears * rule["arrears_rates"][1]
         fund.arrears += new_arrears - arrears_recovered
         contributions = due - new_arrears
-        credit = year.wage * rule["base_factor"] * rule["account_rate"]
+        credit = year.wage * rule["base_factor"][year.index] * rule["account_rate"][year.index]
     elif rule["kind"] == RESIDENT:
-        contributions = contributors * rule["flat_contribution"]
-        subsidies = contributors * rule["flat_subsidy"]
-        credit = rule["flat_contribution"] + rule["flat_subsidy"]
+        contributions = contributors * rule["flat_contribution"][year.index]
+        subsidies = contributors * rule["flat_subsidy"][year.index]
+        credit = rule["flat_contribution"][year.index] + rule["flat_subsidy"][year.index]
     benefits = float(np.sum(m.pen))
     if rule["kind"] == RESIDENT:
         # The basic pension is paid to every pensioner, from budgets.
@@ -323,7 +323,7 @@ def flows(
         subsidies += basic_paid
     # Pensions paid on to undetected dead pensioners for leak[1] months; a share leak[2]
     # of them is recovered.
-    leak = rule["leak"]
+    leak = rule["leak"][year.index]
     leakage = 0.0
     if leak[0] > 0.0 and pensioners > 0.0:
         cases = rnd.count(pensioners, leak[0], S_LEAKAGE, year.index, unit).item()
@@ -367,10 +367,11 @@ def age_and_retire(
     m.act, m.acc, m.sv = age_one_year(m.act), age_one_year(m.acc), age_one_year(m.sv)
     m.pens, m.pen = age_one_year(m.pens), age_one_year(m.pen)
     # Retirements among those now at a retirement age (cells are of the age after ageing).
-    retiring = (rule["retire"] > 0.0) & (m.act > 0.0)
+    retire = rule["retire"][year.index]
+    retiring = (retire > 0.0) & (m.act > 0.0)
     n = np.zeros_like(m.act)
     n[retiring] = rnd.count(
-        m.act[retiring], rule["retire"][retiring], S_RETIREMENTS, year.index, cells[retiring]
+        m.act[retiring], retire[retiring], S_RETIREMENTS, year.index, cells[retiring]
     )
     f = share(n, m.act)
     moved_acc = m.acc * f

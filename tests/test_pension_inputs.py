@@ -109,10 +109,10 @@ def test_inputs__ages_follow_the_rules(inputs) -> None:  # type: ignore[no-untyp
     assert arr["a0"][ent][:, 0, ra.male :].sum() == 0
     assert arr["a0"][ent][:, 1, ra.female_cadre :].sum() == 0
     assert arr["p0"][ent][:, :, : ra.female_worker].sum() == 0
-    assert arr["retire"][ent][0, ra.male] == 1.0
+    assert arr["retire"][ent][0, 0, ra.male] == 1.0
     cadre = a.schemes.enterprise_pension.female_cadre_share
-    assert arr["retire"][ent][1, ra.female_worker] == pytest.approx(1 - cadre)
-    assert arr["retire"][ent][1, ra.female_cadre] == 1.0
+    assert arr["retire"][ent][0, 1, ra.female_worker] == pytest.approx(1 - cadre)
+    assert arr["retire"][ent][0, 1, ra.female_cadre] == 1.0
     # 计发月数 (P13): 139 at 60, 170 at 55, 195 at 50.
     assert arr["payout_months"][ent][[60, 55, 50]].tolist() == [139.0, 170.0, 195.0]
     rural = PENSION_SCHEMES.index("rural_resident_pension")
@@ -140,7 +140,7 @@ def test_leakage_schemes__apply_to_any_pension() -> None:
     )
     ctx = make_context(a, load_baseline(a), 2015)
     leak = build_inputs(ctx).arrays["leak"]
-    rows = {code: leak[k].tolist() for k, code in enumerate(PENSION_SCHEMES)}
+    rows = {code: leak[k, 0].tolist() for k, code in enumerate(PENSION_SCHEMES)}
     assert rows["enterprise_pension"] == [0.0, 0.0, 0.0]
     expected = [
         a.leakage.undetected_death_cases_per_recipient,

@@ -25,6 +25,7 @@ __all__ = [
     "Context",
     "KernelInputs",
     "SchemeInputs",
+    "YEARLY",
     "build_inputs",
     "make_context",
 ]
@@ -39,6 +40,11 @@ BUILDERS: dict[str, Callable[[Context], SchemeInputs]] = {
     "old_rural_pension": old_rural_pension.build,
 }
 PENSION_SCHEMES = tuple(BUILDERS)
+#: Kernel inputs given by year, ``[K, Y, ...]``.
+YEARLY = (
+    "pool_rate", "account_rate", "base_factor", "flat_contribution", "flat_subsidy", "retire",
+    "leak",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -68,4 +74,13 @@ def build_inputs(ctx: Context) -> KernelInputs:
         "arrears0", "a0", "acc0", "sv0", "p0", "pen0", "balance0",
     ):  # fmt: skip
         arrays[name] = stack(name)
+    # Rates, retirement shares and leakage get a year axis after the scheme axis: the
+    # builders give one value for every year, and a reform (``actuarial.reforms``) changes
+    # them from its effective year on.
+    n_years = ctx.years.size
+    for name in YEARLY:
+        x = arrays[name]
+        arrays[name] = np.ascontiguousarray(
+            np.broadcast_to(x[:, np.newaxis], (x.shape[0], n_years, *x.shape[1:]))
+        )
     return KernelInputs(schemes=built, arrays=arrays)
