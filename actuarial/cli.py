@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from actuarial.assumptions import Assumptions
     from actuarial.backtest import BacktestResult
     from actuarial.baseline import Baseline
+    from actuarial.reforms import Reform
 
 app = typer.Typer(
     name="actuarial",
@@ -77,13 +78,34 @@ def _fmt(value: float, unit: str) -> str:
 
 
 def _assumptions(scenario: Path | None) -> Assumptions:
-    from actuarial.assumptions import ScenarioError, load_assumptions
+    return _scenario(scenario)[0]
+
+
+def _scenario(scenario: Path | None) -> tuple[Assumptions, tuple[Reform, ...]]:
+    """The assumptions and ``[[reforms]]`` of a scenario file (the baseline without one)."""
+    from actuarial.assumptions import ScenarioError
+    from actuarial.projection import resolve_scenario
 
     try:
-        return load_assumptions(scenario)
+        return resolve_scenario(scenario)
     except ScenarioError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(code=2) from None
+
+
+def _reforms(specs: list[str] | None, option: str = "--reform") -> tuple[Reform, ...]:
+    """``--reform NAME[:YEAR][,key=value...]`` options, in order; ``+`` composes several
+    reforms in one option."""
+    from actuarial.reforms import ReformError, parse_spec
+
+    out: list[Reform] = []
+    for spec in specs or []:
+        for part in spec.split("+"):
+            try:
+                out.append(parse_spec(part))
+            except ReformError as exc:
+                _fail(f"{option} {part!r}: {exc}")
+    return tuple(out)
 
 
 def _load(scenario: Path | None) -> Baseline:
@@ -185,15 +207,19 @@ def baseline(
 def check_scenario(
     file: Annotated[Path, typer.Argument(help="The TOML scenario file to validate.")],
 ) -> None:
-    """Validate a scenario file against the baseline: exit 0 if valid, 2 with the errors."""
-    from actuarial.assumptions import ScenarioError, load_assumptions
+    """Validate a scenario file (assumption overrides and [[reforms]] tables) against the
+    baseline: exit 0 if valid, 2 with the errors."""
+    from actuarial.assumptions import ScenarioError
+    from actuarial.reforms import load_scenario
 
     try:
-        load_assumptions(file)
+        sc = load_scenario(file)
     except ScenarioError as exc:
         err_console.print(f"[red]invalid:[/red] {exc}")
         raise typer.Exit(code=2) from None
     console.print(f"[green]valid:[/green] {file}")
+    for r in sc.reforms:
+        console.print(f"  reform {r.label()}", highlight=False)
 
 
 @app.command()
@@ -431,6 +457,16 @@ def run(  # every option is keyword-only: typer passes them by name
         int | None,
         typer.Option("--chunk", hidden=True, help="Draws per kernel call (memory vs. overhead)."),
     ] = None,
+    reform: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reform",
+            "-r",
+            help="A reform or stress preset, NAME[:YEAR][,key=value...] (repeatable, applied "
+            "in order after the scenario file's [[reforms]]; see `actuarial reforms`).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Project every fund of every county (14 schemes) and summarise when they run out.
 
@@ -439,7 +475,8 @@ def run(  # every option is keyword-only: typer passes them by name
     """
     n_draws = draws if draws is not None else (1 if deterministic else DEFAULT_DRAWS)
     _check_options(n_draws, seed, chunk, out)
-    a = _assumptions(scenario)
+    a, listed = _scenario(scenario)
+    chosen = listed + _reforms(reform)
     last = _check_end(a, end)
     path = out / RESULTS_FILE
     created = _make_out(out)
@@ -455,6 +492,7 @@ def run(  # every option is keyword-only: typer passes them by name
             schemes=scheme,
             chunk=chunk,
             quiet=quiet,
+            reforms=chosen,
         )
         try:
             from actuarial.results import write_results
@@ -504,13 +542,15 @@ def _project(
     schemes: list[str] | None,
     chunk: int | None,
     quiet: bool,
+    reforms: tuple[Reform, ...] = (),
 ) -> xr.Dataset:
     from actuarial.projection import DEFAULT_CHUNK, project
 
     if not quiet:
         err_console.print(
             f"projecting the funds {a.projection.base_year}-{end}: "
-            f"{_draws(draws)}, seed {seed}, {_mode(process_risk, deterministic)}",
+            f"{_draws(draws)}, seed {seed}, {_mode(process_risk, deterministic)}"
+            + "".join(f"\n  with {r.label()}" for r in reforms),
             highlight=False,
         )
     columns = (
@@ -529,7 +569,7 @@ def _project(
             ds = project(
                 a, draws=draws, seed=seed, end=end, process_risk=process_risk,
                 deterministic=deterministic, schemes=schemes, chunk=chunk or DEFAULT_CHUNK,
-                progress=lambda done: bar.update(task, completed=done),
+                progress=lambda done: bar.update(task, completed=done), reforms=reforms,
             )  # fmt: skip
         except MemoryError:
             _fail(f"--draws {draws:,}: not enough memory to hold the results; use fewer draws")
@@ -647,3 +687,238 @@ def backtest(  # every option is keyword-only: typer passes them by name
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+
+
+@app.command("reforms")
+def reforms_command() -> None:
+    """List the reforms and stress presets with their parameters and defaults."""
+    from actuarial.reforms import describe
+
+    for row in describe():
+        t = Table(title=f"{row['name']} ({row['kind']}): {row['summary']}", title_justify="left")
+        t.add_column("parameter", no_wrap=True)
+        t.add_column("default", no_wrap=True)
+        t.add_column("meaning")
+        for param in row["params"]:
+            default = "required" if param["default"] is None else str(param["default"])
+            t.add_row(param["name"], default, param["description"])
+        console.print(t)
+    console.print(
+        "use: actuarial run --reform NAME[:YEAR][,key=value...]; lists as a/b/c; "
+        "compare scenarios with actuarial compare",
+        highlight=False,
+    )
+
+
+COMPARE_FILE = "comparison.nc"
+
+
+def _compare_table(out: xr.Dataset, scheme: str, end: int) -> Table:
+    milestones = [m for m in out.attrs.get("milestones", []) if m <= end] or [end]
+    t = Table(
+        title=f"{scheme} ({out['scheme_zh'].sel(scheme=scheme).item()})",
+        caption="horizon: median first year the counties' funds summed are negative "
+        f"(>{end}: not within the run); P city: that fund depleted by the year; P any: any "
+        "county's own fund depleted; fiscal cost: present value of subsidies, 亿元",
+        caption_justify="left",
+    )
+    t.add_column("scenario", overflow="fold", max_width=36)
+    headers = ["horizon"]
+    for m in milestones:
+        headers += [f"P city {m}", f"P any {m}"]
+    headers += ["fiscal cost", "Δ fiscal cost"]
+    for h in headers:
+        t.add_column(h, justify="right", no_wrap=True, min_width=len(h))
+    sub = out.sel(scheme=scheme)
+    for name in out["scenario"].values:
+        row = sub.sel(scenario=name)
+        cells = [_year(float(row["median_horizon_city"]), end)]
+        for m in milestones:
+            for var in ("p_depleted_city", "p_any_county_depleted"):
+                p = float(row[var].sel(year=m))
+                cells.append("—" if math.isnan(p) else f"{100 * p:.1f} %")
+        pv = float(row["fiscal_cost_pv"].sum("level"))
+        dpv = float(row["delta_fiscal_cost_pv"].sum("level"))
+        cells += [f"{pv / 1e8:,.2f}", f"{dpv / 1e8:+,.2f}"]
+        t.add_row(str(name), *cells)
+    return t
+
+
+@app.command()
+def compare(  # every option is keyword-only: typer passes them by name
+    *,
+    reform: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reform",
+            "-r",
+            help="A scenario: NAME[:YEAR][,key=value...]; join reforms of one scenario with "
+            "'+' (repeatable: one scenario each).",
+            show_default=False,
+        ),
+    ] = None,
+    scenario: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--scenario",
+            help="A scenario TOML file (repeatable: one scenario each).",
+            show_default=False,
+        ),
+    ] = None,
+    baseline_file: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="A scenario TOML file to use as the baseline."),
+    ] = None,
+    draws: Annotated[
+        int, typer.Option("--draws", help="Monte Carlo draws, the same for all.")
+    ] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random numbers.")] = 0,
+    end: Annotated[
+        int | None, typer.Option("--end", help="Last projected year.", show_default=False)
+    ] = None,
+    scheme: Annotated[
+        list[str] | None,
+        typer.Option("--scheme", "-s", help="Only these schemes (repeatable).", show_default=False),
+    ] = None,
+    no_process_risk: Annotated[
+        bool, typer.Option("--no-process-risk", help="Expected counts instead of random ones.")
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help=f"Directory for {COMPARE_FILE}.", show_default=False),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Compare the baseline with scenarios on common random numbers: when each fund runs
+    out, and what it costs each level of government."""
+    from actuarial.compare import compare as run_compare
+    from actuarial.reforms import Scenario, load_scenario
+
+    _check_options(draws, seed, None, out or Path("."))
+    scenarios: list[Scenario] = []
+    for spec in reform or []:
+        chosen = _reforms([spec])
+        scenarios.append(Scenario(name=" + ".join(r.label() for r in chosen), reforms=chosen))
+    for file in scenario or []:
+        from actuarial.assumptions import ScenarioError
+
+        try:
+            scenarios.append(load_scenario(file))
+        except ScenarioError as exc:
+            _fail(str(exc))
+    if not scenarios:
+        _fail("give at least one scenario: --reform NAME[:YEAR][,key=value...] or --scenario FILE")
+    a, listed = _scenario(baseline_file)
+    last = _check_end(a, end)
+    base = Scenario(name="baseline", assumptions=a, reforms=listed)
+    total = draws * (len(scenarios) + 1)
+    columns = (
+        BarColumn(), MofNCompleteColumn(), TextColumn("draws"), _RateColumn(),
+        TimeElapsedColumn(), TextColumn("elapsed"), TimeRemainingColumn(), TextColumn("left"),
+    )  # fmt: skip
+    if not quiet:
+        err_console.print(
+            f"comparing {len(scenarios)} scenario(s) with the baseline: {_draws(draws)} each, "
+            f"seed {seed}, {a.projection.base_year}-{last}, common random numbers",
+            highlight=False,
+        )
+    with Progress(*columns, console=err_console, disable=quiet) as bar:
+        task = bar.add_task("draws", total=total)
+        try:
+            result = run_compare(
+                base, *scenarios, draws=draws, seed=seed, end=last, schemes=scheme,
+                process_risk=not no_process_risk,
+                progress=lambda i, n: bar.update(task, completed=i * draws + n),
+            )  # fmt: skip
+        except (TypeError, ValueError) as exc:
+            message = str(exc)
+            if message.startswith("schemes: "):
+                message = "--scheme: " + message.removeprefix("schemes: ")
+            _fail(message)
+    for code in map(str, result["scheme"].values):
+        if int(result["has_fund"].sel(scheme=code)):
+            console.print(_compare_table(result, code, last))
+    if out is not None:
+        from actuarial.results import write_results
+
+        created = _make_out(out)
+        path = out / COMPARE_FILE
+        try:
+            write_results(result, path)
+        except BaseException:
+            if created is not None:
+                _remove_empty(created, out)
+            raise
+        console.print(f"wrote {path} ({_size(path)})", highlight=False)
+
+
+@app.command()
+def solve(  # every option is keyword-only: typer passes them by name
+    *,
+    lever: Annotated[
+        str,
+        typer.Option(
+            "--lever",
+            help="contribution_rate (a multiplier of the rate), subsidy (a yearly budget "
+            "top-up as a share of outgo) or REFORM.PARAMETER.",
+        ),
+    ] = "contribution_rate",
+    scheme: Annotated[str, typer.Option("--scheme", "-s", help="The fund to keep solvent.")] = (
+        "enterprise_pension"
+    ),
+    by: Annotated[int, typer.Option("--by", help="The year by which depletion is counted.")] = 2050,
+    target: Annotated[
+        float, typer.Option("--target", help="Largest acceptable P(depleted by --by).")
+    ] = 0.05,
+    where: Annotated[
+        str,
+        typer.Option("--where", help="city (counties summed), any (any county) or a county code."),
+    ] = "city",
+    year: Annotated[int, typer.Option("--year", help="Effective year of the lever.")] = 2015,
+    low: Annotated[
+        float | None, typer.Option("--low", help="Bottom of the search range.", show_default=False)
+    ] = None,
+    high: Annotated[
+        float | None, typer.Option("--high", help="Top of the search range.", show_default=False)
+    ] = None,
+    tolerance: Annotated[
+        float, typer.Option("--tolerance", help="Stop when the range is this narrow.")
+    ] = 1e-3,
+    draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws per trial.")] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random numbers.")] = 0,
+    scenario: Annotated[
+        Path | None,
+        typer.Option("--scenario", help="A scenario TOML to start from.", show_default=False),
+    ] = None,
+    reform: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reform", "-r", help="Reforms to start from (repeatable).", show_default=False
+        ),
+    ] = None,
+    no_process_risk: Annotated[
+        bool, typer.Option("--no-process-risk", help="Expected counts instead of random ones.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No trial-by-trial output.")] = False,
+) -> None:
+    """Find the smallest lever value that keeps a fund's P(depleted by a year) under a
+    target, by bisection on common random numbers."""
+    from actuarial.solve import solve as run_solve
+
+    _check_options(draws, seed, None, Path("."))
+    a, listed = _scenario(scenario)
+    chosen = listed + _reforms(reform)
+
+    def show(x: float, p: float) -> None:
+        if not quiet:
+            err_console.print(f"  {lever} = {x:.6g}: P = {p:.3f}", highlight=False)
+
+    try:
+        result = run_solve(
+            lever, scheme=scheme, by_year=by, target=target, where=where, year=year, low=low,
+            high=high, tolerance=tolerance, assumptions=a, reforms=chosen, draws=draws,
+            seed=seed, process_risk=not no_process_risk, progress=show,
+        )  # fmt: skip
+    except (TypeError, ValueError) as exc:
+        _fail(str(exc))
+    console.print(str(result), highlight=False, soft_wrap=True)

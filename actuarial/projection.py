@@ -9,8 +9,8 @@ contains it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
 import dataclasses
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,9 +24,9 @@ from actuarial.assumptions import Assumptions, load_assumptions
 
 if TYPE_CHECKING:
     from actuarial.claims import ClaimsScheme
-    from actuarial.reforms import Reform, ReformLike
     from actuarial.context import Context
     from actuarial.pensions import KernelInputs
+    from actuarial.reforms import Reform, ReformLike
     from actuarial.scenarios import EconomicPaths
 
 __all__ = ["FLOWS", "VARIABLES", "Model", "PensionModel", "project"]

@@ -22,6 +22,9 @@ Definitions used throughout:
   starts late) is not evidence of a deficit in those years.
 * ``aggregate="city"`` sums the balance over the counties first (counties without a fund
   are skipped; the city has no fund only if no county has one) and drops ``county``.
+* ``aggregate="any"`` dates a draw's depletion to the first year in which any county's own
+  fund is depleted, and drops ``county``: the risk that separate county pools carry (a
+  county whose fund has been pooled keeps a zero balance and never counts).
 
 Example, one draw, one county, one scheme, depleted in 2015:
 
@@ -52,7 +55,7 @@ if TYPE_CHECKING:
 
 __all__ = ["PERCENTILE_METHOD", "SUMMARY_PERCENTILES", "SolvencyAccessor", "nearest_rank"]
 
-Aggregate = Literal["county", "city"]
+Aggregate = Literal["county", "city", "any"]
 
 #: The summary's horizon percentiles, in percent, by variable name.
 SUMMARY_PERCENTILES: dict[str, int] = {
@@ -118,8 +121,8 @@ class SolvencyAccessor:
     # -- inputs -----------------------------------------------------------------------
 
     def _balance(self, aggregate: Aggregate) -> xr.DataArray:
-        if aggregate not in ("county", "city"):
-            raise ValueError(f"aggregate must be 'county' or 'city', got {aggregate!r}")
+        if aggregate not in ("county", "city", "any"):
+            raise ValueError(f"aggregate must be 'county', 'city' or 'any', got {aggregate!r}")
         if "balance" not in self._ds.data_vars:
             raise ValueError(
                 "dataset has no 'balance' variable (end-of-year fund balance); "
@@ -155,6 +158,13 @@ class SolvencyAccessor:
 
     def _horizon_inf(self, aggregate: Aggregate) -> xr.DataArray:
         """The horizon with ``inf`` for never depleted and NaN for no fund."""
+        if aggregate == "any":
+            # The first year in which any county's own fund is depleted: what separate
+            # county pools risk, against one pool's ``aggregate="city"``.
+            per_county = self._horizon_inf("county")
+            if "county" not in per_county.dims:
+                raise ValueError("aggregate='any' needs a 'county' dim in 'balance'")
+            return per_county.min("county", skipna=True)
         balance = self._balance(aggregate)
         below = balance < 0  # NaN compares False: a missing year is not a deficit
         first = balance["year"].astype(np.float64).isel(year=below.argmax("year"))
@@ -168,8 +178,10 @@ class SolvencyAccessor:
         """The first year with a negative end-of-year balance, per draw.
 
         Dims: those of ``balance`` without ``year`` (``draw, county, scheme``; no
-        ``county`` with ``aggregate="city"``). Float years; NaN where the draw is never
-        depleted within the run and where it has no fund.
+        ``county`` with ``aggregate="city"``, the counties' funds summed, or with
+        ``aggregate="any"``, the first year any county's own fund is depleted). Float
+        years; NaN where the draw is never depleted within the run and where it has no
+        fund.
         """
         out = self._horizon_inf(aggregate)
         out = out.where(np.isfinite(out))

@@ -361,7 +361,9 @@ def test_errors__missing_balance_or_dims_are_named() -> None:
     assert ds.isel(county=0).solvency.horizon().dims == ("draw", "scheme")
     with pytest.raises(ValueError, match="has no draws"):
         ds.isel(draw=slice(0, 0)).solvency.horizon()
-    with pytest.raises(ValueError, match="aggregate must be 'county' or 'city', got 'province'"):
+    with pytest.raises(
+        ValueError, match="aggregate must be 'county', 'city' or 'any', got 'province'"
+    ):
         ds.solvency.horizon(aggregate="province")
 
 
@@ -379,3 +381,16 @@ def test_has_fund_zero__no_horizon_even_with_a_zero_balance() -> None:
         horizon.sel(scheme=SCHEMES[:2]).values,
         plain.sel(scheme=SCHEMES[:2]).values,
     )
+
+
+def test_horizon__any_county_is_the_earliest_county_by_hand() -> None:
+    h = synthetic_run().solvency.horizon(aggregate="any")
+    assert h.dims == ("draw", "scheme")
+    # The earlier of city_level's and Hongta's horizons, draw by draw (HORIZON above).
+    np.testing.assert_array_equal(
+        h.sel(scheme="enterprise_pension"), [2014, 2015, 2013, 2017, 2016]
+    )
+    np.testing.assert_array_equal(h.sel(scheme="unemployment"), [2018, NAN, NAN, NAN, NAN])
+    assert h.sel(scheme="dibao").isnull().all()
+    p = synthetic_run().solvency.depletion_probability(aggregate="any")
+    np.testing.assert_allclose(p.sel(scheme="enterprise_pension"), [0.2, 0.4, 0.6, 0.8, 1.0, 1.0])

@@ -22,10 +22,10 @@ from actuarial.pensions._inputs import SchemeInputs
 
 __all__ = [
     "PENSION_SCHEMES",
+    "YEARLY",
     "Context",
     "KernelInputs",
     "SchemeInputs",
-    "YEARLY",
     "build_inputs",
     "make_context",
 ]
@@ -81,6 +81,7 @@ def build_inputs(ctx: Context) -> KernelInputs:
     for name in YEARLY:
         x = arrays[name]
         arrays[name] = np.ascontiguousarray(
-            np.broadcast_to(x[:, np.newaxis], (x.shape[0], n_years, *x.shape[1:]))
+            np.broadcast_to(x[:, np.newaxis], (x.shape[0], n_years, *x.shape[1:])),
+            dtype=np.float64,
         )
     return KernelInputs(schemes=built, arrays=arrays)

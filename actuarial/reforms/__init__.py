@@ -71,7 +71,8 @@ def make(name: str, /, **params: Any) -> Reform:
                 problems.append(f"{key}: no such parameter (allowed: {allowed})")
             else:
                 got = err.get("input")
-                problems.append(f"{key}: got {got!r}; {err['msg']}")
+                msg = str(err["msg"]).removeprefix("Value error, ")
+                problems.append(f"{key}: got {got!r}; {msg}")
         raise ReformError(f"reform {name}: " + "; ".join(problems)) from None
 
 
@@ -110,6 +111,13 @@ def parse_spec(spec: str) -> Reform:
                 "(NAME[:YEAR][,key=value...])"
             )
         params[key.strip()] = _value(value.strip())
+    cls = available().get(name.strip())
+    if cls is not None:
+        # One item of a list parameter needs no separator: "schemes=unemployment".
+        for key, value in params.items():
+            f = cls.model_fields.get(key)
+            if f is not None and "list[" in str(f.annotation) and not isinstance(value, list):
+                params[key] = [value]
     return make(name.strip(), **params)
 
 
@@ -148,7 +156,8 @@ class Scenario:
     reforms: tuple[Reform, ...] = field(default=())
 
     def label(self) -> str:
-        return " + ".join(r.label() for r in self.reforms) or "baseline"
+        """The reforms as ``name:year,k=v`` specs joined by "; " ("none" without any)."""
+        return "; ".join(r.label() for r in self.reforms) or "none"
 
 
 def load_scenario(path: str | Path, *, name: str | None = None) -> Scenario:
@@ -164,14 +173,19 @@ def load_scenario(path: str | Path, *, name: str | None = None) -> Scenario:
     title = data.pop("scenario", None)
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
         raise ScenarioError(str(p), [("reforms", "expected [[reforms]] tables")])
-    try:
-        reforms = coerce(tables)
-    except ReformError as exc:
-        raise ScenarioError(str(p), [("reforms", str(exc))]) from None
+    reforms: list[Reform] = []
+    problems: list[tuple[str, str]] = []
+    for i, table in enumerate(tables):
+        try:
+            reforms += coerce([table])
+        except ReformError as exc:
+            problems.append((f"reforms[{i}]", str(exc).replace("reforms[0]: ", "")))
+    if problems:
+        raise ScenarioError(str(p), problems)
     if title is not None and not isinstance(title, str):
         raise ScenarioError(str(p), [("scenario", f"got {title!r}; expected a name")])
     assumptions = _load_without_reforms(p, data) if data else None
-    return Scenario(name=name or title or p.stem, assumptions=assumptions, reforms=reforms)
+    return Scenario(name=name or title or p.stem, assumptions=assumptions, reforms=tuple(reforms))
 
 
 def _load_without_reforms(path: Path, data: dict[str, Any]) -> Assumptions:

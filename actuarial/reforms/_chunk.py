@@ -69,7 +69,7 @@ class Chunk:
         """``[draw, year]`` the city average wage of each draw (as the pension kernel)."""
         growth = np.array(self.paths.wage_growth, dtype=np.float64, copy=True)
         growth[:, 0] = 0.0
-        out: F64 = self.wage0 * np.cumprod(1.0 + growth, axis=1)
+        out: F64 = np.asarray(self.wage0 * np.cumprod(1.0 + growth, axis=1), dtype=np.float64)
         return out
 
     def fund_return(self, j: int) -> F64:
