@@ -18,13 +18,17 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 __all__ = [
     "__version__",
+    "compare",
     "counties",
     "load_assumptions",
     "load_baseline",
     "member_pension",
     "open_results",
     "project",
+    "reform",
+    "scenario",
     "schemes",
+    "solve",
 ]
 
 
@@ -51,4 +55,16 @@ def __getattr__(name: str) -> object:
         from actuarial.projection import project
 
         return project
+    if name in ("compare", "scenario"):
+        import actuarial.compare as compare_module
+
+        return getattr(compare_module, name)
+    if name == "reform":
+        from actuarial.reforms import make
+
+        return make
+    if name == "solve":
+        from actuarial.solve import solve
+
+        return solve
     raise AttributeError(f"module 'actuarial' has no attribute {name!r}")

@@ -9,13 +9,17 @@ def test_public_api__names() -> None:
     assert sorted(actuarial.__all__) == sorted(
         [
             "__version__",
+            "compare",
             "counties",
             "load_assumptions",
             "load_baseline",
             "member_pension",
             "open_results",
             "project",
+            "reform",
+            "scenario",
             "schemes",
+            "solve",
         ]
     )
     for name in actuarial.__all__:

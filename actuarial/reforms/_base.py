@@ -80,23 +80,36 @@ class Reform(BaseModel):
         return self.model_dump(mode="json", exclude_none=True)
 
     def label(self) -> str:
-        """``name:year,key=value,...`` with the parameters that differ from the defaults."""
-        defaults = type(self)().params() if _all_defaults(type(self)) else {}
-        parts = [
-            f"{k}={_fmt(v)}"
-            for k, v in self.params().items()
-            if k != "year" and defaults.get(k, object()) != v
-        ]
+        """``name:year,key=value,...`` with the parameters that differ from their defaults
+        (every required one included); it parses back to the same reform."""
+        fields = type(self).model_fields
+        parts = []
+        for key, value in self.params().items():
+            if key == "year":
+                continue
+            f = fields[key]
+            if not f.is_required():
+                default = f.get_default(call_default_factory=True)
+                if _plain(default) == value:
+                    continue
+            parts.append(f"{key}={_fmt(value)}")
         return f"{self.name}:{self.year}" + ("," + ",".join(parts) if parts else "")
 
 
-def _all_defaults(cls: type[Reform]) -> bool:
-    return all(not f.is_required() for f in cls.model_fields.values())
+def _plain(value: Any) -> Any:
+    """A default as ``params()`` shows values (JSON-like)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _fmt(v: Any) -> str:
     if isinstance(v, list):
         return "/".join(_fmt(x) for x in v)
+    if isinstance(v, dict):
+        return "{" + ";".join(f"{k}:{_fmt(x)}" for k, x in v.items()) + "}"
     return str(v)
 
 
