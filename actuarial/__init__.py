@@ -8,8 +8,19 @@ institution) and the minimum living guarantee, across the city level and nine co
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
 from actuarial.registry import counties, schemes
+
+if TYPE_CHECKING:  # the real signatures for type checkers and editors; imported lazily below
+    from actuarial.assumptions import load_assumptions
+    from actuarial.baseline import load_baseline
+    from actuarial.compare import compare, scenario
+    from actuarial.member import member_pension
+    from actuarial.projection import project
+    from actuarial.reforms import make as reform
+    from actuarial.results import open_results
+    from actuarial.solve import solve
 
 try:
     __version__ = version("actuarial")
@@ -32,39 +43,25 @@ __all__ = [
 ]
 
 
+#: Public name -> (module, attribute), imported on first use: the baseline and assumptions
+#: pull in xarray and pydantic, and `import actuarial` should stay cheap for the CLI's --help.
+_LAZY = {
+    "compare": ("actuarial.compare", "compare"),
+    "load_assumptions": ("actuarial.assumptions", "load_assumptions"),
+    "load_baseline": ("actuarial.baseline", "load_baseline"),
+    "member_pension": ("actuarial.member", "member_pension"),
+    "open_results": ("actuarial.results", "open_results"),
+    "project": ("actuarial.projection", "project"),
+    "reform": ("actuarial.reforms", "make"),
+    "scenario": ("actuarial.compare", "scenario"),
+    "solve": ("actuarial.solve", "solve"),
+}
+
+
 def __getattr__(name: str) -> object:
-    # The baseline and assumptions pull in xarray and pydantic; import them on first use so
-    # that `import actuarial` stays cheap for the CLI's --help.
-    if name == "load_baseline":
-        from actuarial.baseline import load_baseline
+    if name in _LAZY:
+        import importlib
 
-        return load_baseline
-    if name == "load_assumptions":
-        from actuarial.assumptions import load_assumptions
-
-        return load_assumptions
-    if name == "member_pension":
-        from actuarial.member import member_pension
-
-        return member_pension
-    if name == "open_results":
-        from actuarial.results import open_results
-
-        return open_results
-    if name == "project":
-        from actuarial.projection import project
-
-        return project
-    if name in ("compare", "scenario"):
-        import actuarial.compare as compare_module
-
-        return getattr(compare_module, name)
-    if name == "reform":
-        from actuarial.reforms import make
-
-        return make
-    if name == "solve":
-        from actuarial.solve import solve
-
-        return solve
+        module, attribute = _LAZY[name]
+        return getattr(importlib.import_module(module), attribute)
     raise AttributeError(f"module 'actuarial' has no attribute {name!r}")
