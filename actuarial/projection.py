@@ -462,7 +462,7 @@ class Model:
         chunk = Chunk(
             out=part, schemes=self.schemes, counties=tuple(counties()), years=self.years,
             paths=paths, opening=self.opening_balance(), has_fund=tuple(self.has_fund()),
-            wage0=self.pensions.assumptions.economy.wage_2013_cny_per_year,
+            wage0=self.pensions.assumptions.economy.wage_2013_cny_per_year, model=self,
         )  # fmt: skip
         for reform in self.reforms:
             y0 = self.year_index(reform.year)

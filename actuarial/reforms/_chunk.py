@@ -13,11 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from actuarial.scenarios import EconomicPaths
+
+if TYPE_CHECKING:
+    from actuarial.projection import Model
 
 __all__ = ["Chunk"]
 
@@ -45,6 +49,8 @@ class Chunk:
     opening: F64  # [C, J]
     has_fund: tuple[int, ...]
     wage0: float
+    model: Model | None = None
+    """The built model the chunk comes from (its claims schemes' parameters)."""
     _returns: dict[int, F64] = field(default_factory=dict)
     _dirty: dict[int, int] = field(default_factory=dict)
     _steps: list[tuple[int, int, tuple[Cell, ...], Cell]] = field(default_factory=list)
