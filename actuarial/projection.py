@@ -410,7 +410,7 @@ class Model:
                     paths = reform.apply_paths(paths, y0)
             self._run_chunk(seed, ids, paths, process_risk, out)
             if self.reforms:
-                self._reform_results(out[:, int(ids[0]) : int(ids[-1]) + 1], paths)
+                self._reform_results(out[:, int(ids[0]) : int(ids[-1]) + 1], paths, seed)
             for k, values in econ.items():
                 values[ids] = getattr(paths, k)
             if progress is not None:
@@ -455,7 +455,7 @@ class Model:
             for v, name in enumerate(CLAIMS_VARIABLES):
                 out[VARIABLES.index(name), ids, :, j] = part[v]
 
-    def _reform_results(self, part: NDArray[np.float64], paths: EconomicPaths) -> None:
+    def _reform_results(self, part: NDArray[np.float64], paths: EconomicPaths, seed: int) -> None:
         from actuarial.reforms._chunk import Chunk
         from actuarial.registry import counties
 
@@ -463,6 +463,7 @@ class Model:
             out=part, schemes=self.schemes, counties=tuple(counties()), years=self.years,
             paths=paths, opening=self.opening_balance(), has_fund=tuple(self.has_fund()),
             wage0=self.pensions.assumptions.economy.wage_2013_cny_per_year, model=self,
+            seed=seed,
         )  # fmt: skip
         for reform in self.reforms:
             y0 = self.year_index(reform.year)

@@ -51,7 +51,11 @@ class Chunk:
     wage0: float
     model: Model | None = None
     """The built model the chunk comes from (its claims schemes' parameters)."""
+    seed: int = 0
+    """The run's seed: a reform drawing random numbers of its own keys them by it (and by
+    ``paths.draws``, the global draw indices)."""
     _returns: dict[int, F64] = field(default_factory=dict)
+    _deficit_returns: dict[int, F64] = field(default_factory=dict)
     _dirty: dict[int, int] = field(default_factory=dict)
     _steps: list[tuple[int, int, tuple[Cell, ...], Cell]] = field(default_factory=list)
 
@@ -85,17 +89,33 @@ class Chunk:
         out: F64 = np.asarray(self.paths.fund_return, dtype=np.float64)
         return out
 
+    def deficit_return(self, j: int) -> F64:
+        """``[draw, year]`` the rate charged on scheme ``j``'s funds when in deficit."""
+        if j in self._deficit_returns:
+            return self._deficit_returns[j]
+        return self.fund_return(j)
+
     # -- changes ---------------------------------------------------------------------------
 
     def mark(self, j: int, y0: int) -> None:
         """Scheme ``j``'s flows changed from year index ``y0``: settle it again."""
         self._dirty[j] = min(y0, self._dirty.get(j, y0))
 
-    def set_return(self, j: int, fund_return: F64, y0: int) -> None:
-        """Credit scheme ``j``'s funds with ``fund_return [draw, year]`` from ``y0`` on."""
+    def set_return(
+        self, j: int, fund_return: F64, y0: int, *, deficit_return: F64 | None = None
+    ) -> None:
+        """Credit scheme ``j``'s funds with ``fund_return [draw, year]`` from ``y0`` on;
+        with ``deficit_return``, charge that rate instead on a fund whose mean balance of
+        the year is negative (a fund in deficit has nothing invested)."""
+        old_deficit = np.array(self.deficit_return(j), dtype=np.float64, copy=True)
         r = np.array(self.fund_return(j), dtype=np.float64, copy=True)
         r[:, y0:] = fund_return[:, y0:]
         self._returns[j] = r
+        if deficit_return is not None:
+            old_deficit[:, y0:] = deficit_return[:, y0:]
+        else:
+            old_deficit[:, y0:] = fund_return[:, y0:]
+        self._deficit_returns[j] = old_deficit
         self.mark(j, y0)
 
     def add_budget(
@@ -161,13 +181,15 @@ class Chunk:
         if not self.has_fund[j]:
             return
         r = self.fund_return(j)
+        r_deficit = self.deficit_return(j)
         interest = self.var("interest")
         balance = self.var("balance")
         for t in range(start, stop):
             before, outgo = self._flows(c, j, t)
             prev = self._previous(c, j, t)
             net = before - outgo
-            interest[:, c, j, t] = r[:, t] * (prev + 0.5 * net)
+            mean = prev + 0.5 * net
+            interest[:, c, j, t] = np.where(mean < 0.0, r_deficit[:, t], r[:, t]) * mean
             balance[:, c, j, t] = prev + (before + interest[:, c, j, t]) - outgo
 
     def finish(self) -> None:
@@ -187,17 +209,20 @@ class Chunk:
                     continue
                 # Bring the source up to date before it hands over its balance.
                 self._settle(c, j, min(self._dirty.get(j, y0), y0), y0)
-                r = self.fund_return(j)
                 for t in range(y0, n_years):
                     before, outgo = self._flows(c, j, t)
                     prev = self._previous(c, j, t)
+                    # The mean balance of the year, prev / (2 + r), has prev's sign.
+                    r = np.where(
+                        prev < 0.0, self.deficit_return(j)[:, t], self.fund_return(j)[:, t]
+                    )
                     # The transfer that leaves the fund empty at the year end, interest on
                     # the mean balance included: (prev + x)(1) + r (prev + x/2) = 0 with
                     # x = net + transfer.
-                    x = -prev * (1.0 + r[:, t]) / (1.0 + 0.5 * r[:, t])
+                    x = -prev * (1.0 + r) / (1.0 + 0.5 * r)
                     moved = x - (before - outgo)
                     transfers[:, c, j, t] += moved
-                    interest[:, c, j, t] = r[:, t] * (prev + 0.5 * x)
+                    interest[:, c, j, t] = r * (prev + 0.5 * x)
                     balance[:, c, j, t] = 0.0
                     transfers[:, cd, jd, t] -= moved
                 frozen[c, j] = y0
