@@ -55,8 +55,13 @@ def pension_subsidy_levels(
     years: NDArray[np.int64],
     subsidies: F64,  # [D, C, K, Y]
     contributors: F64,  # [D, C, K, Y]
+    account_subsidy: F64 | None = None,  # [K, Y]
 ) -> F64:
-    """``[4, D, C, K, Y]``: the subsidies of each pension scheme by level of government."""
+    """``[4, D, C, K, Y]``: the subsidies of each pension scheme by level of government.
+
+    ``account_subsidy`` is the subsidy into each contributor's account by scheme and year
+    as the kernel paid it (``flat_subsidy``, which a reform may change); default the
+    assumptions' ``contribution_subsidy_cny_per_year`` in every year."""
     out = np.zeros((4, *subsidies.shape))
     shares = a.fiscal.resident_pension_local_shares
     central_min = central_minimum_by_year(years)
@@ -68,7 +73,12 @@ def pension_subsidy_levels(
         total = subsidies[:, :, k]
         # The kernel's subsidies are the account subsidy of each contributor plus the
         # basic pension: the basic pension is what remains of the total.
-        basic_paid = total - contributors[:, :, k] * rules.contribution_subsidy_cny_per_year
+        per_head = (
+            np.full(years.size, rules.contribution_subsidy_cny_per_year)
+            if account_subsidy is None
+            else account_subsidy[k, : years.size]
+        )
+        basic_paid = total - contributors[:, :, k] * per_head
         share = central_min / (central_min + rules.basic_pension_local_top_up_cny_per_month)
         # After the series ends the centre keeps its last share (np.interp holds the ends).
         share = np.interp(years, years[known], share[known])

@@ -442,6 +442,7 @@ class Model:
                 years=self.years,
                 subsidies=part[PENSION_VARIABLES.index("subsidies")],
                 contributors=part[PENSION_VARIABLES.index("contributors")],
+                account_subsidy=np.asarray(self.pensions.inputs.arrays["flat_subsidy"], np.float64),
             )
             for k in wanted:
                 j = self.schemes.index(pension_codes[k])

@@ -1,10 +1,13 @@
 """The pension cohort kernel: every county's pension funds, year by year.
 
-Rates, retirement shares and leakage are given by year (``[K, Y, ...]``), so a reform can
-change them from its effective year on. State per draw, county, scheme, sex and single age 0-100 (the last an open group):
-active members ``A`` (contributing, or deferred where a scheme takes no contributions),
-their individual-account total ``ACC`` and service-year total ``SV``, pensioners ``P`` and
-the total annual pension ``PEN`` they are paid. The residents they come from are an input
+Rates, retirement shares, leakage and the resident basic pension's rules are given by year
+(``[K, Y, ...]``), so a reform can change them from its effective year on. State per draw,
+county, scheme, sex and single age 0-100 (the last an open group): active members ``A``
+(contributing, or deferred where a scheme takes no contributions), their
+individual-account total ``ACC`` and service-year total ``SV`` (years of contribution:
+employee and resident schemes), pensioners ``P``, the total annual pension ``PEN`` they
+are paid from the fund and, in resident schemes, the total annual long-contribution
+supplement ``SUP`` they are paid from budgets. The residents they come from are an input
 (``kernels.population``, projected once for every scheme). One year of a scheme, in order:
 
 1. pensions in payment are raised (known history, else a CPI and real-wage rule);
@@ -14,7 +17,18 @@ the total annual pension ``PEN`` they are paid. The residents they come from are
    basic pension, benefits, pensions paid to dead pensioners (leakage) and what is
    recovered of them, arrears recovered, interest on the mean balance of the year;
 5. at the year end members age by one year and those at a retirement age retire, turning
-   their account (÷ payout months) and service years into a pension.
+   their account (÷ payout months) and service years into a pension; in resident schemes
+   the retirees of a cell also get the long-contribution supplement of the cell's average
+   whole years of contribution (``basic_rule[k, y, SUPPLEMENT + years]``, CNY a month; zero
+   unless a reform sets it, ``actuarial.reforms.long_contribution_bonus``).
+
+The supplement is a budget-paid benefit that does not touch the fund, fixed in CNY when
+granted: the kernel counts it but leaves it out of the flows and reports it in the
+``arrears`` row of resident schemes, which owe no arrears (the row is a memo, outside the
+balance identity); the reform books it as benefits and subsidies of the budgets that pay
+it. The kernel cannot book it as subsidies itself: the fiscal split of the kernel's
+subsidies (``actuarial.fiscal``) takes all of them beyond the account subsidies to be the
+basic pension, mostly paid by the centre, and the supplement is local money.
 
 With ``process_risk`` every count that changes by chance (deaths, retirements among the
 eligible, undetected deaths) is drawn with ``kernels.sampling`` from the
@@ -42,6 +56,7 @@ __all__ = [
     "N_AGES",
     "OUTGO",
     "RESIDENT",
+    "SUPPLEMENT",
     "VARIABLES",
     "project_pensions",
 ]
@@ -70,6 +85,10 @@ VARIABLES = (
     "arrears",
     "accounts",
 )
+#: ``basic_rule[k, y, :]``: the CPI share and real-wage share of the basic pension's raise,
+#: then from ``SUPPLEMENT`` the long-contribution supplement a month by whole years of
+#: contribution at retirement, 0 to ``N_AGES - 1``.
+RULE_CPI, RULE_WAGE, SUPPLEMENT = 0, 1, 2
 #: Income and outgo flows, in the order they are summed into the balance.
 INCOME = ("contributions", "subsidies", "arrears_recovered", "recoveries", "interest")
 OUTGO = ("benefits", "refunds", "leakage")
@@ -138,7 +157,7 @@ def project_pensions(
     pen_known: np.ndarray,  # [K, Y] raise of pensions in payment (NaN: rule)
     pen_rule: np.ndarray,  # [K, 2] cpi share, real-wage share
     basic_known: np.ndarray,  # [K, Y]
-    basic_rule: np.ndarray,  # [K, 2]
+    basic_rule: np.ndarray,  # [K, Y, SUPPLEMENT + A] raise rule, then supplement by years
     coverage: np.ndarray,  # [K, C, S, A] contributors per resident at base
     coverage_path: np.ndarray,  # [K, Y] multiplier of the base coverage
     leak: np.ndarray,  # [K, Y, 3] undetected deaths per pensioner, months paid, recovered share
@@ -175,12 +194,14 @@ def project_pensions(
         st_sv = np.empty((n_schemes, N_SEXES, N_AGES))
         st_p = np.empty((n_schemes, N_SEXES, N_AGES))
         st_pen = np.empty((n_schemes, N_SEXES, N_AGES))
+        st_sup = np.empty((n_schemes, N_SEXES, N_AGES))
         for c in range(n_counties):
             st_a[:, :, :] = a0[:, c]
             st_acc[:, :, :] = acc0[:, c]
             st_sv[:, :, :] = sv0[:, c]
             st_p[:, :, :] = p0[:, c]
             st_pen[:, :, :] = pen0[:, c]
+            st_sup[:, :, :] = 0.0
             balance = balance0[:, c].copy()
             arrears = arrears0[:, c].copy()
             basic = basic0.copy()
@@ -215,7 +236,7 @@ def project_pensions(
                         pen_known[k, y],
                         pen_rule[k],
                         basic_known[k, y],
-                        basic_rule[k],
+                        basic_rule[k, y],
                         coverage[k, c],
                         coverage_path[k, y],
                         leak[k, y],
@@ -227,6 +248,7 @@ def project_pensions(
                         st_sv[k],
                         st_p[k],
                         st_pen[k],
+                        st_sup[k],
                         n_counties,
                         out,
                     )
@@ -268,7 +290,7 @@ def _scheme_year(
     pen_known: float,
     pen_rule: np.ndarray,
     basic_known: float,
-    basic_rule: np.ndarray,
+    basic_rule: np.ndarray,  # [SUPPLEMENT + A]
     coverage: np.ndarray,  # [S, A]
     coverage_mult: float,
     leak: np.ndarray,
@@ -280,6 +302,7 @@ def _scheme_year(
     sv: np.ndarray,
     pens: np.ndarray,
     pen: np.ndarray,
+    sup: np.ndarray,
     n_counties: int,
     out: np.ndarray,
 ) -> None:
@@ -287,11 +310,13 @@ def _scheme_year(
     # the resident basic pension from the year after (its base-year level is given).
     pen_raise = _raise(pen_known, pen_rule[0], pen_rule[1], cpi, real)
     if y > 0:
-        basic[k] *= 1.0 + _raise(basic_known, basic_rule[0], basic_rule[1], cpi, real)
+        basic[k] *= 1.0 + _raise(
+            basic_known, basic_rule[RULE_CPI], basic_rule[RULE_WAGE], cpi, real
+        )
     base_cell = ((k * n_counties + c) * N_SEXES) * N_AGES
-    contributors, pensioners, refunds, pension_paid = _deaths_and_entrants(
-        act, acc, sv, pens, pen, pen_raise, q, pop, coverage, coverage_mult, risk, seed, d, y,
-        base_cell,
+    contributors, pensioners, refunds, pension_paid, supplement_paid = _deaths_and_entrants(
+        act, acc, sv, pens, pen, sup, pen_raise, q, pop, coverage, coverage_mult, risk, seed,
+        d, y, base_cell,
     )  # fmt: skip
     # 4. Flows of the year.
     contributions = 0.0
@@ -329,13 +354,15 @@ def _scheme_year(
     balance[k] = balance[k] + income - outgo
     # 5. Accounts are credited, members age, and those reaching a retirement age retire.
     accounts = _age_and_retire(
-        act, acc, sv, pens, pen, kind, credit, r, wage, basic_factor, retire, payout_months,
-        risk, seed, d, y, base_cell,
+        act, acc, sv, pens, pen, sup, kind, credit, r, wage, basic_factor, basic_rule,
+        retire, payout_months, risk, seed, d, y, base_cell,
     )  # fmt: skip
+    # Resident schemes owe no arrears: their memo row carries the supplement paid.
+    memo = supplement_paid if kind == RESIDENT else arrears[k]
     # In VARIABLES order.
     values = (
         contributors, pensioners, contributions, subsidies, arrears_recovered, recoveries,
-        interest, benefits, refunds, leakage, balance[k], arrears[k], accounts,
+        interest, benefits, refunds, leakage, balance[k], memo, accounts,
     )  # fmt: skip
     for v in range(len(values)):
         out[v, i, c, k, y] = values[v]
@@ -348,6 +375,7 @@ def _deaths_and_entrants(
     sv: np.ndarray,
     pens: np.ndarray,
     pen: np.ndarray,
+    sup: np.ndarray,
     pen_raise: float,
     q: np.ndarray,
     pop: np.ndarray,
@@ -358,13 +386,14 @@ def _deaths_and_entrants(
     d: int,
     y: int,
     base_cell: int,
-) -> tuple[float, float, float, float]:
-    """Steps 1-3 for every cell; returns contributors, pensioners, account refunds and
-    pensions paid in the year."""
+) -> tuple[float, float, float, float, float]:
+    """Steps 1-3 for every cell; returns contributors, pensioners, account refunds,
+    pensions paid in the year and supplements paid in the year."""
     contributors = 0.0
     pensioners = 0.0
     refunds = 0.0
     pension_paid = 0.0
+    supplement_paid = 0.0
     for s in range(N_SEXES):
         for a in range(N_AGES):
             cell = base_cell + s * N_AGES + a
@@ -377,7 +406,9 @@ def _deaths_and_entrants(
             sv[s, a] -= sv[s, a] * f
             act[s, a] -= dead
             dead = _count(pens[s, a], q[s, a], risk, seed, S_PENSIONER_DEATHS, d, y, cell)
-            pen[s, a] -= pen[s, a] * _share(dead, pens[s, a])
+            f = _share(dead, pens[s, a])
+            pen[s, a] -= pen[s, a] * f
+            sup[s, a] -= sup[s, a] * f
             pens[s, a] -= dead
             # Entrants up to the coverage target (zero outside contributing ages); whole
             # persons when counts are random.
@@ -388,7 +419,15 @@ def _deaths_and_entrants(
             contributors += act[s, a]
             pensioners += pens[s, a]
             pension_paid += pen[s, a]
-    return contributors, pensioners, refunds, pension_paid
+            supplement_paid += sup[s, a]
+    return contributors, pensioners, refunds, pension_paid, supplement_paid
+
+
+@njit
+def _whole_years(years: float) -> int:
+    """Whole years of an average, 0 to N_AGES - 1; a sum of whole years over the members
+    of a cell divided by their number can fall a rounding error short of a whole year."""
+    return min(max(int(years + 1e-9), 0), N_AGES - 1)
 
 
 @njit
@@ -398,11 +437,13 @@ def _age_and_retire(
     sv: np.ndarray,
     pens: np.ndarray,
     pen: np.ndarray,
+    sup: np.ndarray,
     kind: int,
     credit: float,
     r: float,
     wage: float,
     basic_factor: float,
+    basic_rule: np.ndarray,
     retire: np.ndarray,
     payout_months: np.ndarray,
     risk: bool,
@@ -416,13 +457,14 @@ def _age_and_retire(
     for s in range(N_SEXES):
         for a in range(N_AGES):
             acc[s, a] = (acc[s, a] + act[s, a] * credit) * (1.0 + r)
-            if kind == EMPLOYEE:
+            if kind != CLOSED:
                 sv[s, a] += act[s, a]
         _age_one_year(act[s])
         _age_one_year(acc[s])
         _age_one_year(sv[s])
         _age_one_year(pens[s])
         _age_one_year(pen[s])
+        _age_one_year(sup[s])
         for a in range(N_AGES):
             if retire[s, a] > 0.0 and act[s, a] > 0.0:
                 cell = base_cell + s * N_AGES + a
@@ -433,6 +475,8 @@ def _age_and_retire(
                 # Account pension (monthly account / divisor) and the basic pension
                 # (a share of the year's wage per service year), both as yearly amounts.
                 pen[s, a] += 12.0 * moved_acc / payout_months[a] + basic_factor * moved_sv * wage
+                if kind == RESIDENT and n > 0.0:
+                    sup[s, a] += 12.0 * n * basic_rule[SUPPLEMENT + _whole_years(moved_sv / n)]
                 pens[s, a] += n
                 act[s, a] -= n
                 acc[s, a] -= moved_acc

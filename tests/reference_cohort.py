@@ -17,8 +17,12 @@ One year of one county:
 3. new entrants bring each age up to its coverage target (whole persons when counts are
    random, i.e. the gap rounded half up);
 4. the money flows of the year and the fund balance;
-5. accounts are credited with the year's contributions and return, everyone ages by one
-   year (age 100 is open), members reaching a retirement age retire;
+5. accounts are credited with the year's contributions and return, service is counted
+   (employee and resident schemes), everyone ages by one year (age 100 is open), members
+   reaching a retirement age retire; resident retirees also get the long-contribution
+   supplement of their cell's average whole years of contribution, which budgets pay
+   outside the fund: it is reported in the ``arrears`` row of resident schemes (they owe
+   no arrears), not in the flows;
 
 and, after the schemes, residents are born and age by one year.
 
@@ -45,6 +49,8 @@ import reference_sampling as ref
 N_AGES = 101
 N_SEXES = 2
 EMPLOYEE, RESIDENT, CLOSED = 0, 1, 2
+#: ``basic_rule[y]``: CPI share, real-wage share, then the supplement a month by whole years.
+SUPPLEMENT = 2
 
 S_POP_DEATHS = 10
 S_ACTIVE_DEATHS = 11
@@ -133,7 +139,8 @@ class Members:
     acc: np.ndarray  # their individual-account total
     sv: np.ndarray  # their service-year total
     pens: np.ndarray  # pensioners
-    pen: np.ndarray  # their total annual pension
+    pen: np.ndarray  # their total annual pension from the fund
+    sup: np.ndarray  # their total annual long-contribution supplement from budgets
 
 
 def share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
@@ -230,7 +237,7 @@ def project_pensions(
         for c in range(n_counties):
             members = [
                 Members(a0[k, c].copy(), acc0[k, c].copy(), sv0[k, c].copy(),
-                        p0[k, c].copy(), pen0[k, c].copy())
+                        p0[k, c].copy(), pen0[k, c].copy(), np.zeros_like(pen0[k, c]))
                 for k in range(n_schemes)
             ]  # fmt: skip
             funds = [Fund(balance0[k, c], arrears0[k, c], basic0[k]) for k in range(n_schemes)]
@@ -267,7 +274,7 @@ def scheme_year(
     )
     if y > 0:
         fund.basic *= 1.0 + yearly_raise(
-            rule["basic_known"][y], rule["basic_rule"], year.cpi, year.real_wage_growth
+            rule["basic_known"][y], rule["basic_rule"][y], year.cpi, year.real_wage_growth
         )
     m.pen = m.pen * (1.0 + pen_raise)
     # 2. Deaths.
@@ -278,7 +285,9 @@ def scheme_year(
     m.sv = m.sv - m.sv * f
     m.act = m.act - dead
     dead = rnd.count(m.pens, year.q, S_PENSIONER_DEATHS, y, cells)
-    m.pen = m.pen - m.pen * share(dead, m.pens)
+    f = share(dead, m.pens)
+    m.pen = m.pen - m.pen * f
+    m.sup = m.sup - m.sup * f
     m.pens = m.pens - dead
     # 3. Entrants up to the coverage target; nobody leaves above it.
     target = coverage * rule["coverage_path"][y] * year.pop
@@ -352,20 +361,22 @@ def flows(
     for name in OUTGO:
         outgo += values[name]
     fund.balance = fund.balance + income - outgo
-    return {**values, "balance": fund.balance, "arrears": fund.arrears, "credit": credit}
+    # Resident schemes owe no arrears: the row carries the supplement paid by budgets.
+    memo = float(np.sum(m.sup)) if rule["kind"] == RESIDENT else fund.arrears
+    return {**values, "balance": fund.balance, "arrears": memo, "credit": credit}
 
 
 def age_and_retire(
     rnd: Random, year: Year, cells: np.ndarray, rule: dict[str, Any], m: Members, credit: float
 ) -> float:
     """Step 5: accounts credited with the year's contributions and return, service counted
-    (employee schemes), everyone a year older, retirements; returns the account total of
-    members not yet drawing."""
+    (employee and resident schemes), everyone a year older, retirements; returns the
+    account total of members not yet drawing."""
     m.acc = (m.acc + m.act * credit) * (1.0 + year.fund_return)
-    if rule["kind"] == EMPLOYEE:
+    if rule["kind"] != CLOSED:
         m.sv = m.sv + m.act
     m.act, m.acc, m.sv = age_one_year(m.act), age_one_year(m.acc), age_one_year(m.sv)
-    m.pens, m.pen = age_one_year(m.pens), age_one_year(m.pen)
+    m.pens, m.pen, m.sup = age_one_year(m.pens), age_one_year(m.pen), age_one_year(m.sup)
     # Retirements among those now at a retirement age (cells are of the age after ageing).
     retire = rule["retire"][year.index]
     retiring = (retire > 0.0) & (m.act > 0.0)
@@ -385,6 +396,13 @@ def age_and_retire(
         + rule["basic_factor"] * moved_sv[retiring] * year.wage
     )
     m.pen = m.pen + new_pen
+    if rule["kind"] == RESIDENT:
+        # The supplement of the retirees' average whole years (a rounding error short of
+        # a whole year counts as the whole year).
+        years = share(moved_sv, n)
+        whole = np.clip(np.floor(years + 1e-9), 0, N_AGES - 1).astype(int)
+        supplement = rule["basic_rule"][year.index][SUPPLEMENT + whole]
+        m.sup = m.sup + np.where(retiring & (n > 0.0), 12.0 * n * supplement, 0.0)
     m.pens = m.pens + n
     m.act = m.act - n
     m.acc = m.acc - moved_acc

@@ -60,3 +60,29 @@ def test_dibao__outlay_met_by_budgets_each_year(run: xr.Dataset) -> None:
     assert float(abs(d["balance"]).max()) == 0.0
     assert int(run["has_fund"].sel(scheme="dibao")) == 0
     assert float(d["benefits"].sum()) > 1e8  # 127,800 recipients: hundreds of millions a year
+
+
+def test_account_subsidy_by_year__a_changed_subsidy_is_local_money() -> None:
+    # 100 contributors and a basic pension of 600 paid: with the account subsidy raised
+    # from 30 to 50 in the second year, the extra 20 x 100 is local (province, city,
+    # county), and the centre's part of the basic pension is unchanged.
+    from actuarial.fiscal import pension_subsidy_levels
+
+    a = actuarial.load_assumptions()
+    years = np.array([2013, 2014])
+    contributors = np.full((1, 1, 1, 2), 100.0)
+    basic = 600.0
+    per_head = np.array([[30.0, 50.0]])
+    subsidies = contributors * per_head[None, None] + basic
+    levels = pension_subsidy_levels(
+        a, codes=("rural_resident_pension",), years=years, subsidies=subsidies,
+        contributors=contributors, account_subsidy=per_head,
+    )  # fmt: skip
+    central = levels[0, 0, 0, 0]
+    share = central_minimum_by_year(years)
+    top_up = a.schemes.rural_resident_pension.basic_pension_local_top_up_cny_per_month
+    np.testing.assert_allclose(central, basic * share / (share + top_up), rtol=1e-12)
+    local = levels[1:, 0, 0, 0].sum(axis=0)
+    np.testing.assert_allclose(
+        local[1] - local[0], 20.0 * 100 - (central[1] - central[0]), rtol=1e-12
+    )
