@@ -860,7 +860,8 @@ def solve(  # every option is keyword-only: typer passes them by name
         typer.Option(
             "--lever",
             help="contribution_rate (a multiplier of the rate), subsidy (a yearly budget "
-            "top-up as a share of outgo) or REFORM.PARAMETER.",
+            "top-up as a share of outgo), indexation (a multiplier of pension raises: the "
+            "largest that meets the target) or REFORM.PARAMETER.",
         ),
     ] = "contribution_rate",
     scheme: Annotated[str, typer.Option("--scheme", "-s", help="The fund to keep solvent.")] = (

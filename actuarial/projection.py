@@ -66,6 +66,11 @@ _STOCKS: dict[str, tuple[str, str]] = {
     "balance": ("CNY", "fund balance at the end of the year"),
     "arrears": ("CNY", "contributions owed by employers at the end of the year (memo)"),
     "accounts": ("CNY", "individual accounts of members not yet drawing, year end (memo)"),
+    "supplements": (
+        "CNY",
+        "long-contribution supplements the budgets paid to resident pensioners (memo: a "
+        "reform books them in benefits and subsidies)",
+    ),
 }
 #: Subsidies by level of government (each scheme's ``subsidies`` is their sum).
 LEVEL_VARIABLES = ("subsidy_central", "subsidy_province", "subsidy_city", "subsidy_county")
@@ -86,6 +91,7 @@ VARIABLES = (
     "balance",
     "arrears",
     "accounts",
+    "supplements",
     *LEVEL_VARIABLES,
 )
 #: Income and outgo, in the order they are summed into the balance. The claims schemes'
@@ -294,7 +300,8 @@ class PensionModel:
             arr["kind"], arr["pool_rate"], arr["account_rate"], arr["base_factor"],
             arr["basic_factor"], arr["flat_contribution"], arr["flat_subsidy"], arr["basic0"],
             arr["retire"], arr["payout_months"], arr["pen_known"], arr["pen_rule"],
-            arr["basic_known"], arr["basic_rule"], arr["coverage"], arr["coverage_path"],
+            arr["basic_known"], arr["basic_rule"], arr["supplement"], arr["coverage"],
+            arr["coverage_path"],
             arr["leak"], arr["arrears_rates"], arr["arrears0"], arr["a0"], arr["acc0"],
             arr["sv0"], arr["p0"], arr["pen0"], arr["balance0"], part,
         )  # fmt: skip

@@ -1,11 +1,13 @@
-"""``solve()``: the smallest lever setting that keeps a fund's probability of running out
-under a target.
+"""``solve()``: the lever setting that keeps a fund's probability of running out under a
+target: the smallest contribution rate or subsidy, or the largest indexation.
 
 A lever is a numeric parameter of a reform (``contribution_rate.factor``,
 ``fiscal_top_up.share`` ...). Each trial value is a projection on the same seed and draws
 (common random numbers), so the probability is a deterministic, step-wise function of the
 lever, and bisection finds the smallest value that meets the target to the requested
-tolerance (the lever must act in one direction: more of it, less risk).
+tolerance (the lever must act in one direction: for a contribution rate or a subsidy more
+of it means less risk and the smallest value is sought; for indexation more of it means
+more risk and the largest is sought).
 """
 
 from __future__ import annotations
@@ -22,15 +24,20 @@ if TYPE_CHECKING:
 
 __all__ = ["LEVERS", "Solution", "solve"]
 
-#: Lever name -> (reform, parameter, default search range, what it means).
-LEVERS: dict[str, tuple[str, str, tuple[float, float], str]] = {
+#: Lever name -> (reform, parameter, default search range, what it means, direction:
+#: +1 if more of it lowers the risk, so the smallest value is sought; -1 the largest).
+LEVERS: dict[str, tuple[str, str, tuple[float, float], str, int]] = {
     "contribution_rate": (
         "contribution_rate", "factor", (1.0, 3.0),
-        "multiplier of the scheme's contribution rate from the effective year",
+        "multiplier of the scheme's contribution rate from the effective year", 1,
     ),
     "subsidy": (
         "fiscal_top_up", "share", (0.0, 1.0),
-        "yearly budget subsidy into the fund as a share of its outgo",
+        "yearly budget subsidy into the fund as a share of its outgo", 1,
+    ),
+    "indexation": (
+        "indexation", "factor", (0.0, 1.0),
+        "multiplier of the yearly raise of pensions in payment", -1,
     ),
 }  # fmt: skip
 
@@ -72,18 +79,19 @@ def _probability(ds: Any, scheme: str, by_year: int, where: str) -> float:
     return 0.0 if np.isnan(value) else value
 
 
-def _lever(lever: str) -> tuple[str, str, tuple[float, float]]:
-    """(reform, parameter, default range) of a lever name or ``reform.parameter``."""
+def _lever(lever: str) -> tuple[str, str, tuple[float, float], int]:
+    """(reform, parameter, default range, direction) of a lever name or
+    ``reform.parameter`` (direction +1: more of it, less risk)."""
     from actuarial.reforms import available
 
     if lever in LEVERS:
-        reform_name, param, bounds, _ = LEVERS[lever]
-        return reform_name, param, bounds
+        reform_name, param, bounds, _, direction = LEVERS[lever]
+        return reform_name, param, bounds, direction
     if "." in lever:
         reform_name, _, param = lever.partition(".")
         cls = available().get(reform_name)
         if cls is not None and param in cls.model_fields and "schemes" in cls.model_fields:
-            return reform_name, param, (0.0, 1.0)
+            return reform_name, param, (0.0, 1.0), 1
     raise ValueError(
         f"lever: got {lever!r}; allowed: {', '.join(LEVERS)} or 'reform.parameter' of a "
         "reform with a schemes parameter (see `actuarial reforms`)"
@@ -126,12 +134,13 @@ def solve(
     progress: Callable[[float, float], None] | None = None,
 ) -> Solution:
     """The smallest value of ``lever`` in [low, high] with P(``scheme`` depleted by
-    ``by_year``) <= ``target``.
+    ``by_year``) <= ``target`` (the largest, for a lever that adds risk: indexation).
 
     Parameters
     ----------
     lever
-        A name of :data:`LEVERS` ("contribution_rate", "subsidy") or ``"reform.param"``
+        A name of :data:`LEVERS` ("contribution_rate", "subsidy", "indexation") or
+        ``"reform.param"``
         for any numeric reform parameter (the reform must accept ``schemes``).
     scheme, by_year, target
         The fund, the year and the largest acceptable probability of depletion by then.
@@ -158,7 +167,7 @@ def solve(
     from actuarial.projection import project
     from actuarial.reforms import coerce, make
 
-    reform_name, param, (lo_default, hi_default) = _lever(lever)
+    reform_name, param, (lo_default, hi_default), direction = _lever(lever)
     _check(scheme, where, target, tolerance)
     lo = lo_default if low is None else float(low)
     hi = hi_default if high is None else float(high)
@@ -189,20 +198,25 @@ def solve(
             draws=draws, seed=seed, trials=trials,
         )  # fmt: skip
 
-    p_lo = p_at(lo)
-    if p_lo <= target:
-        return solution(lo, p_lo)
-    p_hi = p_at(hi)
-    if p_hi > target:
+    # Search from the end where the lever is weakest: ``good`` meets the target, ``bad``
+    # does not; bisection keeps them so until they are ``tolerance`` apart.
+    weak, strong = (lo, hi) if direction > 0 else (hi, lo)
+    p_weak = p_at(weak)
+    if p_weak <= target:
+        return solution(weak, p_weak)
+    p_strong = p_at(strong)
+    if p_strong > target:
         raise ValueError(
-            f"target: P({scheme} depleted by {by_year}, {where}) is {p_hi:.3f} even at "
-            f"{lever} = {hi} (the top of the search range); raise high or the target"
+            f"target: P({scheme} depleted by {by_year}, {where}) is {p_strong:.3f} even at "
+            f"{lever} = {strong} (the end of the search range); widen the range or raise "
+            "the target"
         )
-    while hi - lo > tolerance:
-        mid = 0.5 * (lo + hi)
+    bad, good, p_good = weak, strong, p_strong
+    while abs(good - bad) > tolerance:
+        mid = 0.5 * (bad + good)
         p_mid = p_at(mid)
         if p_mid <= target:
-            hi, p_hi = mid, p_mid
+            good, p_good = mid, p_mid
         else:
-            lo = mid
-    return solution(hi, p_hi)
+            bad = mid
+    return solution(good, p_good)

@@ -1,7 +1,8 @@
 """The pension cohort kernel: every county's pension funds, year by year.
 
-Rates, retirement shares, leakage and the resident basic pension's rules are given by year
-(``[K, Y, ...]``), so a reform can change them from its effective year on. State per draw,
+Rates, retirement shares, leakage, the raise rules and the long-contribution supplement
+are given by year (``[K, Y, ...]``), so a reform can change them from its effective year
+on. State per draw,
 county, scheme, sex and single age 0-100 (the last an open group): active members ``A``
 (contributing, or deferred where a scheme takes no contributions), their
 individual-account total ``ACC`` and service-year total ``SV`` (years of contribution:
@@ -19,16 +20,14 @@ supplement ``SUP`` they are paid from budgets. The residents they come from are 
 5. at the year end members age by one year and those at a retirement age retire, turning
    their account (÷ payout months) and service years into a pension; in resident schemes
    the retirees of a cell also get the long-contribution supplement of the cell's average
-   whole years of contribution (``basic_rule[k, y, SUPPLEMENT + years]``, CNY a month; zero
-   unless a reform sets it, ``actuarial.reforms.long_contribution_bonus``).
+   whole years of contribution (``supplement[k, y, years]``, CNY a month; zero unless a
+   reform sets it, ``actuarial.reforms.long_contribution_bonus``).
 
-The supplement is a budget-paid benefit that does not touch the fund, fixed in CNY when
-granted: the kernel counts it but leaves it out of the flows and reports it in the
-``arrears`` row of resident schemes, which owe no arrears (the row is a memo, outside the
-balance identity); the reform books it as benefits and subsidies of the budgets that pay
-it. The kernel cannot book it as subsidies itself: the fiscal split of the kernel's
-subsidies (``actuarial.fiscal``) takes all of them beyond the account subsidies to be the
-basic pension, mostly paid by the centre, and the supplement is local money.
+The supplement is a budget-paid benefit, fixed in CNY when granted, that does not touch
+the fund: the kernel reports what is paid in the memo row ``supplements``, outside the
+balance identity, and the reform books it as benefits and subsidies of the budgets that
+pay it (local money, which the fiscal split of the kernel's subsidies, ``actuarial.fiscal``,
+would take for the centrally funded basic pension).
 
 With ``process_risk`` every count that changes by chance (deaths, retirements among the
 eligible, undetected deaths) is drawn with ``kernels.sampling`` from the
@@ -56,7 +55,6 @@ __all__ = [
     "N_AGES",
     "OUTGO",
     "RESIDENT",
-    "SUPPLEMENT",
     "VARIABLES",
     "project_pensions",
 ]
@@ -84,11 +82,11 @@ VARIABLES = (
     "balance",
     "arrears",
     "accounts",
+    "supplements",
 )
-#: ``basic_rule[k, y, :]``: the CPI share and real-wage share of the basic pension's raise,
-#: then from ``SUPPLEMENT`` the long-contribution supplement a month by whole years of
-#: contribution at retirement, 0 to ``N_AGES - 1``.
-RULE_CPI, RULE_WAGE, SUPPLEMENT = 0, 1, 2
+#: ``pen_rule[k, y, :]`` and ``basic_rule[k, y, :]``: the CPI share and the real-wage share
+#: of a year's raise.
+RULE_CPI, RULE_WAGE = 0, 1
 #: Income and outgo flows, in the order they are summed into the balance.
 INCOME = ("contributions", "subsidies", "arrears_recovered", "recoveries", "interest")
 OUTGO = ("benefits", "refunds", "leakage")
@@ -155,9 +153,10 @@ def project_pensions(
     retire: np.ndarray,  # [K, Y, S, A] share of actives retiring on reaching age a
     payout_months: np.ndarray,  # [K, A] account divisor by retirement age
     pen_known: np.ndarray,  # [K, Y] raise of pensions in payment (NaN: rule)
-    pen_rule: np.ndarray,  # [K, 2] cpi share, real-wage share
+    pen_rule: np.ndarray,  # [K, Y, 2] cpi share, real-wage share
     basic_known: np.ndarray,  # [K, Y]
-    basic_rule: np.ndarray,  # [K, Y, SUPPLEMENT + A] raise rule, then supplement by years
+    basic_rule: np.ndarray,  # [K, Y, 2]
+    supplement: np.ndarray,  # [K, Y, A] resident supplement a month by years of contribution
     coverage: np.ndarray,  # [K, C, S, A] contributors per resident at base
     coverage_path: np.ndarray,  # [K, Y] multiplier of the base coverage
     leak: np.ndarray,  # [K, Y, 3] undetected deaths per pensioner, months paid, recovered share
@@ -234,9 +233,10 @@ def project_pensions(
                         retire[k, y],
                         payout_months[k],
                         pen_known[k, y],
-                        pen_rule[k],
+                        pen_rule[k, y],
                         basic_known[k, y],
                         basic_rule[k, y],
+                        supplement[k, y],
                         coverage[k, c],
                         coverage_path[k, y],
                         leak[k, y],
@@ -290,7 +290,8 @@ def _scheme_year(
     pen_known: float,
     pen_rule: np.ndarray,
     basic_known: float,
-    basic_rule: np.ndarray,  # [SUPPLEMENT + A]
+    basic_rule: np.ndarray,
+    supplement: np.ndarray,  # [A]
     coverage: np.ndarray,  # [S, A]
     coverage_mult: float,
     leak: np.ndarray,
@@ -308,7 +309,7 @@ def _scheme_year(
 ) -> None:
     # 1. Raises: pensions in payment from the base year on (the state holds 2012 amounts);
     # the resident basic pension from the year after (its base-year level is given).
-    pen_raise = _raise(pen_known, pen_rule[0], pen_rule[1], cpi, real)
+    pen_raise = _raise(pen_known, pen_rule[RULE_CPI], pen_rule[RULE_WAGE], cpi, real)
     if y > 0:
         basic[k] *= 1.0 + _raise(
             basic_known, basic_rule[RULE_CPI], basic_rule[RULE_WAGE], cpi, real
@@ -354,15 +355,14 @@ def _scheme_year(
     balance[k] = balance[k] + income - outgo
     # 5. Accounts are credited, members age, and those reaching a retirement age retire.
     accounts = _age_and_retire(
-        act, acc, sv, pens, pen, sup, kind, credit, r, wage, basic_factor, basic_rule,
+        act, acc, sv, pens, pen, sup, kind, credit, r, wage, basic_factor, supplement,
         retire, payout_months, risk, seed, d, y, base_cell,
     )  # fmt: skip
-    # Resident schemes owe no arrears: their memo row carries the supplement paid.
-    memo = supplement_paid if kind == RESIDENT else arrears[k]
     # In VARIABLES order.
     values = (
         contributors, pensioners, contributions, subsidies, arrears_recovered, recoveries,
-        interest, benefits, refunds, leakage, balance[k], memo, accounts,
+        interest, benefits, refunds, leakage, balance[k], arrears[k], accounts,
+        supplement_paid,
     )  # fmt: skip
     for v in range(len(values)):
         out[v, i, c, k, y] = values[v]
@@ -443,7 +443,7 @@ def _age_and_retire(
     r: float,
     wage: float,
     basic_factor: float,
-    basic_rule: np.ndarray,
+    supplement: np.ndarray,
     retire: np.ndarray,
     payout_months: np.ndarray,
     risk: bool,
@@ -476,7 +476,7 @@ def _age_and_retire(
                 # (a share of the year's wage per service year), both as yearly amounts.
                 pen[s, a] += 12.0 * moved_acc / payout_months[a] + basic_factor * moved_sv * wage
                 if kind == RESIDENT and n > 0.0:
-                    sup[s, a] += 12.0 * n * basic_rule[SUPPLEMENT + _whole_years(moved_sv / n)]
+                    sup[s, a] += 12.0 * n * supplement[_whole_years(moved_sv / n)]
                 pens[s, a] += n
                 act[s, a] -= n
                 acc[s, a] -= moved_acc

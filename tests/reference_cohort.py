@@ -21,8 +21,7 @@ One year of one county:
    (employee and resident schemes), everyone ages by one year (age 100 is open), members
    reaching a retirement age retire; resident retirees also get the long-contribution
    supplement of their cell's average whole years of contribution, which budgets pay
-   outside the fund: it is reported in the ``arrears`` row of resident schemes (they owe
-   no arrears), not in the flows;
+   outside the fund: it is reported in the memo row ``supplements``, not in the flows;
 
 and, after the schemes, residents are born and age by one year.
 
@@ -49,8 +48,6 @@ import reference_sampling as ref
 N_AGES = 101
 N_SEXES = 2
 EMPLOYEE, RESIDENT, CLOSED = 0, 1, 2
-#: ``basic_rule[y]``: CPI share, real-wage share, then the supplement a month by whole years.
-SUPPLEMENT = 2
 
 S_POP_DEATHS = 10
 S_ACTIVE_DEATHS = 11
@@ -76,6 +73,7 @@ VARIABLES = (
     "balance",
     "arrears",
     "accounts",
+    "supplements",
 )
 INCOME = ("contributions", "subsidies", "arrears_recovered", "recoveries", "interest")
 OUTGO = ("benefits", "refunds", "leakage")
@@ -197,6 +195,7 @@ def project_pensions(
     pen_rule: np.ndarray,
     basic_known: np.ndarray,
     basic_rule: np.ndarray,
+    supplement: np.ndarray,
     coverage: np.ndarray,
     coverage_path: np.ndarray,
     leak: np.ndarray,
@@ -221,6 +220,7 @@ def project_pensions(
         "flat_contribution": flat_contribution, "flat_subsidy": flat_subsidy,
         "retire": retire, "payout_months": payout_months, "pen_known": pen_known,
         "pen_rule": pen_rule, "basic_known": basic_known, "basic_rule": basic_rule,
+        "supplement": supplement,
         "coverage_path": coverage_path, "leak": leak, "arrears_rates": arrears_rates,
     }  # fmt: skip
     rules = [{name: x[k] for name, x in per_scheme.items()} for k in range(n_schemes)]
@@ -270,7 +270,7 @@ def scheme_year(
     cells = unit * N_SEXES * N_AGES + SEX_AGE
     # 1. Raises.
     pen_raise = yearly_raise(
-        rule["pen_known"][y], rule["pen_rule"], year.cpi, year.real_wage_growth
+        rule["pen_known"][y], rule["pen_rule"][y], year.cpi, year.real_wage_growth
     )
     if y > 0:
         fund.basic *= 1.0 + yearly_raise(
@@ -361,9 +361,10 @@ def flows(
     for name in OUTGO:
         outgo += values[name]
     fund.balance = fund.balance + income - outgo
-    # Resident schemes owe no arrears: the row carries the supplement paid by budgets.
-    memo = float(np.sum(m.sup)) if rule["kind"] == RESIDENT else fund.arrears
-    return {**values, "balance": fund.balance, "arrears": memo, "credit": credit}
+    return {
+        **values, "balance": fund.balance, "arrears": fund.arrears,
+        "supplements": float(np.sum(m.sup)), "credit": credit,
+    }  # fmt: skip
 
 
 def age_and_retire(
@@ -401,7 +402,7 @@ def age_and_retire(
         # a whole year counts as the whole year).
         years = share(moved_sv, n)
         whole = np.clip(np.floor(years + 1e-9), 0, N_AGES - 1).astype(int)
-        supplement = rule["basic_rule"][year.index][SUPPLEMENT + whole]
+        supplement = rule["supplement"][year.index][whole]
         m.sup = m.sup + np.where(retiring & (n > 0.0), 12.0 * n * supplement, 0.0)
     m.pens = m.pens + n
     m.act = m.act - n

@@ -105,7 +105,7 @@ def _kernel_inputs(
     for name in (
         "kind", "pool_rate", "account_rate", "base_factor", "basic_factor",
         "flat_contribution", "flat_subsidy", "basic0", "retire", "payout_months", "pen_known",
-        "pen_rule", "basic_known", "basic_rule", "coverage", "coverage_path", "leak",
+        "pen_rule", "basic_known", "basic_rule", "supplement", "coverage", "coverage_path", "leak",
         "arrears_rates", "arrears0", "a0", "acc0", "sv0", "p0", "pen0", "balance0",
     ):  # fmt: skip
         x = arr[name][k]

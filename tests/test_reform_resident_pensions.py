@@ -25,8 +25,8 @@ from actuarial.projection import INCOME, OUTGO, VARIABLES, PensionModel, project
 from actuarial.reforms import ReformError, as_tables, available, coerce, make, parse_spec
 from actuarial.reforms.long_contribution_bonus import LongContributionBonus
 from actuarial.reforms.merge_resident_pensions import MergeResidentPensions
-from kernels.cohort import SUPPLEMENT, project_pensions
 from kernels.cohort import VARIABLES as VARIABLES_K
+from kernels.cohort import project_pensions
 
 SEED = 5
 RURAL, URBAN = "rural_resident_pension", "urban_resident_pension"
@@ -271,10 +271,11 @@ def test_bonus__first_retirees_by_hand_paid_by_city_and_county() -> None:
         np.testing.assert_allclose(_diff(new, base, "benefits", code, 2014), want, rtol=1e-9)
         np.testing.assert_allclose(_diff(new, base, "subsidies", code, 2014), want, rtol=1e-9)
         _assert_local_halves(new, base, code, 2014)
-        # Budget-paid: the fund does not change; the kernel's memo row is cleared.
+        # Budget-paid: the fund does not change; the kernel's memo row holds what was paid.
         np.testing.assert_allclose(
             _at(new, "balance", code, 2015), _at(base, "balance", code, 2015), rtol=1e-12
         )
+        np.testing.assert_allclose(_at(new, "supplements", code, 2014), want, rtol=1e-9)
         np.testing.assert_array_equal(new.arrears.sel(scheme=code).values, 0.0)
         assert want.sum() > 1e5
 
@@ -305,20 +306,20 @@ def test_bonus__kernel_supplement_equals_the_reference(risk: bool) -> None:
     model = _model(2016)
     arr = model.inputs.arrays
     counties, schemes = ([0, 1], [2, 3]) if risk else (list(range(10)), list(range(6)))
-    basic_rule = arr["basic_rule"][schemes].copy()
+    supplement = arr["supplement"][schemes].copy()
     resident = [i for i, k in enumerate(schemes) if k in (2, 3)]
-    basic_rule[resident, :, SUPPLEMENT + 15 :] = 20.0
-    basic_rule[resident, :, SUPPLEMENT + 30 :] = 50.0
+    supplement[resident, :, 15:] = 20.0
+    supplement[resident, :, 30:] = 50.0
     sv0 = arr["sv0"][schemes][:, counties].copy()
     years = np.clip(np.arange(101) - 16, 0, 40)
     sv0[resident] = arr["a0"][schemes][:, counties][resident] * years
     inputs = kernel_inputs(
-        model, n_years=4, risk=risk, counties=counties, schemes=schemes, basic_rule=basic_rule,
+        model, n_years=4, risk=risk, counties=counties, schemes=schemes, supplement=supplement,
         sv0=sv0,
     )  # fmt: skip
     check_kernel_equals_reference(inputs)
     out = run_kernel(project_pensions, inputs)
-    paid = out[VARIABLES_K.index("arrears")][:, 1, resident]  # Hongta: [draw, scheme, year]
+    paid = out[VARIABLES_K.index("supplements")][:, 1, resident]  # Hongta: [draw, scheme, year]
     assert (paid[..., 0] == 0).all()  # the first retirements are at the end of 2013
     assert (paid[..., 1:] > 12 * 50 * 100).all()
 

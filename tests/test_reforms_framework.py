@@ -466,3 +466,32 @@ def test_cli__solve_prints_the_answer() -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "contribution_rate =" in result.output
+
+
+def test_indexation__halves_the_first_raise_by_hand() -> None:
+    kw = {"draws": 1, "end": 2017, "schemes": ["enterprise_pension"], "deterministic": True}
+    base = project(**kw)
+    half = project(**kw, reforms=["indexation:2016,factor=0.5"])
+    raises = actuarial.load_assumptions().schemes.enterprise_pension.indexation.known
+    r = raises["2016"]
+    b0 = base["benefits"].sel(scheme="enterprise_pension", draw=0)
+    b1 = half["benefits"].sel(scheme="enterprise_pension", draw=0)
+    np.testing.assert_array_equal(b1.sel(year=slice(2013, 2015)), b0.sel(year=slice(2013, 2015)))
+    # Every pension in payment gets half of 2016's raise; deaths are the same in both.
+    np.testing.assert_allclose(
+        b1.sel(year=2016), b0.sel(year=2016) * (1 + 0.5 * r) / (1 + r), rtol=1e-12
+    )
+
+
+def test_solve__indexation_is_the_largest_factor_that_meets_the_target() -> None:
+    s = solve(
+        "indexation", scheme="enterprise_pension", by_year=2052, target=0.25, year=2016,
+        draws=8, tolerance=0.05, process_risk=False,
+    )  # fmt: skip
+    assert s.p_depleted <= 0.25
+    above = [p for x, p in s.trials if x > s.value]
+    assert above
+    assert all(p > 0.25 for p in above)
+    # Full raises fail the target: the answer cuts them.
+    assert 0.0 < s.value < 1.0
+    assert min(x for x, _ in s.trials if x > s.value) - s.value <= 0.05 + 1e-12

@@ -43,7 +43,7 @@ PENSION_SCHEMES = tuple(BUILDERS)
 #: Kernel inputs given by year, ``[K, Y, ...]``.
 YEARLY = (
     "pool_rate", "account_rate", "base_factor", "flat_contribution", "flat_subsidy", "retire",
-    "leak", "basic_rule",
+    "leak", "pen_rule", "basic_rule", "supplement",
 )  # fmt: skip
 
 
@@ -74,13 +74,11 @@ def build_inputs(ctx: Context) -> KernelInputs:
         "arrears0", "a0", "acc0", "sv0", "p0", "pen0", "balance0",
     ):  # fmt: skip
         arrays[name] = stack(name)
-    # The basic pension's rule is followed by the long-contribution supplement a month by
-    # whole years of contribution at retirement (``kernels.cohort.SUPPLEMENT``): none
-    # unless a reform pays one (``actuarial.reforms.long_contribution_bonus``).
-    rule = arrays["basic_rule"]
-    arrays["basic_rule"] = np.concatenate([rule, np.zeros((rule.shape[0], N_AGES))], axis=1)
-    # Rates, retirement shares, leakage and the basic pension's rule get a year axis after
-    # the scheme axis: the builders give one value for every year, and a reform
+    # The resident long-contribution supplement a month by whole years of contribution at
+    # retirement: none unless a reform pays one (``actuarial.reforms.long_contribution_bonus``).
+    arrays["supplement"] = np.zeros((len(built), N_AGES))
+    # Rates, retirement shares, leakage, the raise rules and the supplement get a year axis
+    # after the scheme axis: the builders give one value for every year, and a reform
     # (``actuarial.reforms``) changes them from its effective year on.
     n_years = ctx.years.size
     for name in YEARLY:

@@ -24,9 +24,8 @@ Model, from the effective year:
 * **Who pays**: the budgets in ``levels`` (by default city and county, in the ratio of
   their shares in ``fiscal.resident_pension_local_shares``). It is a budget-paid benefit:
   ``benefits`` and ``subsidies`` rise by the same amount and the fund balance does not
-  change. (The kernel counts the supplement and reports it in the ``arrears`` row of the
-  resident schemes, which owe no arrears; this reform books it and clears that row: see
-  ``kernels.cohort``.)
+  change. (The kernel reports the supplements paid in the memo variable ``supplements``;
+  this reform books them: see ``kernels.cohort``.)
 """
 
 from __future__ import annotations
@@ -151,7 +150,7 @@ class LongContributionBonus(Reform):
     def apply_inputs(self, model: Model, y0: int) -> Model:
         from actuarial.pensions import PENSION_SCHEMES
         from actuarial.registry import counties
-        from kernels.cohort import N_AGES, SUPPLEMENT
+        from kernels.cohort import N_AGES
 
         arrays = model.pensions.inputs.arrays
         ages = np.arange(N_AGES)
@@ -159,7 +158,7 @@ class LongContributionBonus(Reform):
             if code not in model.schemes:
                 continue
             k = PENSION_SCHEMES.index(code)
-            arrays["basic_rule"][k, y0:, SUPPLEMENT:] = self.schedule(N_AGES)
+            arrays["supplement"][k, y0:] = self.schedule(N_AGES)
             # Service before the base year only ever matters for the supplement, so
             # setting it changes nothing before the effective year.
             first_age = getattr(model.pensions.assumptions.schemes, code).contribution_ages[0]
@@ -174,7 +173,7 @@ class LongContributionBonus(Reform):
             j = chunk.index(code)
             if j is None:
                 continue
-            memo = chunk.var("arrears")
-            paid = memo[:, :, j, y0:].copy()
-            memo[:, :, j, :] = 0.0
+            # The kernel reports the supplements paid in a memo row; they are booked here
+            # as benefits and subsidies of the budgets that pay them.
+            paid = chunk.var("supplements")[:, :, j, y0:].copy()
             chunk.add_budget(j, y0, paid, levels, benefit=True)
