@@ -495,3 +495,27 @@ def test_solve__indexation_is_the_largest_factor_that_meets_the_target() -> None
     # Full raises fail the target: the answer cuts them.
     assert 0.0 < s.value < 1.0
     assert min(x for x, _ in s.trials if x > s.value) - s.value <= 0.05 + 1e-12
+
+
+EXAMPLES = sorted((Path(__file__).parent.parent / "examples" / "scenarios").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_examples__every_scenario_file_is_valid(path: Path) -> None:
+    result = runner.invoke(app, ["check-scenario", str(path)])
+    assert result.exit_code == 0, result.output
+    assert load_scenario(path).reforms
+
+
+def test_examples__the_report_programme_runs_and_keeps_the_identity() -> None:
+    # Every reform of the report together, all fourteen schemes, with process risk.
+    path = Path(__file__).parent.parent / "examples" / "scenarios" / "report_programme.toml"
+    ds = project(path, draws=2, seed=1, end=2018)
+    assert len(ds.attrs["reforms"].split("; ")) == 10
+    scale = float(abs(ds["balance"]).max())
+    assert float(abs(_identity_residual(ds)).max()) < 1e-9 * scale
+    levels = sum(ds[f"subsidy_{lv}"] for lv in ("central", "province", "city", "county"))
+    np.testing.assert_allclose(ds["subsidies"], levels, rtol=1e-12, atol=1e-6)
+    # The merged-away funds hold nothing after their merger year.
+    for code in ("urban_resident_pension", "old_rural_pension", "rural_cooperative_medical"):
+        assert (ds["balance"].sel(scheme=code, year=slice(2016, None)) == 0.0).all(), code
