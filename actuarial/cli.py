@@ -343,6 +343,30 @@ def _check_options(draws: int, seed: int, chunk: int | None, out: Path) -> None:
         _fail(f"--out: {out} exists and is not a directory")
 
 
+#: ``--keep auto`` keeps every draw up to this many draws (about 1.8 GB for 14 schemes).
+AUTO_KEEP_DRAWS = 1000
+#: How long ``--scheduler`` waits for the scheduler to answer.
+SCHEDULER_TIMEOUT = "10s"
+
+
+def _client(scheduler: str | None) -> object | None:
+    """A dask client connected to ``--scheduler``, or None for a local run."""
+    if scheduler is None:
+        return None
+    try:
+        from distributed import Client
+    except ImportError:
+        _fail(
+            "--scheduler needs dask.distributed: pip install 'actuarial[dask]' "
+            "(or dask[distributed])"
+        )
+    try:
+        client: object = Client(scheduler, timeout=SCHEDULER_TIMEOUT)  # type: ignore[no-untyped-call]
+        return client
+    except (OSError, TimeoutError, ValueError) as exc:
+        _fail(f"--scheduler {scheduler}: cannot connect ({exc})")
+
+
 def _check_end(a: Assumptions, end: int | None) -> int:
     from actuarial.demography import LAST_YEAR
 
@@ -457,6 +481,28 @@ def run(  # every option is keyword-only: typer passes them by name
         int | None,
         typer.Option("--chunk", hidden=True, help="Draws per kernel call (memory vs. overhead)."),
     ] = None,
+    keep: Annotated[
+        str,
+        typer.Option(
+            "--keep",
+            help="draws: keep every draw's results; summary: keep every draw's depletion "
+            "years (exact probabilities) and the full results of --sample draws, in memory "
+            f"that does not grow with them; auto: draws up to {AUTO_KEEP_DRAWS:,} draws.",
+        ),
+    ] = "auto",
+    sample: Annotated[
+        int,
+        typer.Option("--sample", help="With --keep summary: draws kept whole (fan charts)."),
+    ] = 200,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Address of a dask.distributed scheduler (e.g. tcp://host:8786): run the "
+            "chunks of draws on its workers. Results are the same as a local run.",
+            show_default=False,
+        ),
+    ] = None,
     reform: Annotated[
         list[str] | None,
         typer.Option(
@@ -475,6 +521,12 @@ def run(  # every option is keyword-only: typer passes them by name
     """
     n_draws = draws if draws is not None else (1 if deterministic else DEFAULT_DRAWS)
     _check_options(n_draws, seed, chunk, out)
+    if keep not in ("auto", "draws", "summary"):
+        _fail(f"--keep: got {keep!r}; allowed: auto, draws or summary")
+    if sample < 0:
+        _fail(f"--sample: got {sample}; allowed: 0 or more")
+    mode = ("draws" if n_draws <= AUTO_KEEP_DRAWS else "summary") if keep == "auto" else keep
+    client = _client(scheduler)
     a, listed = _scenario(scenario)
     chosen = listed + _reforms(reform)
     last = _check_end(a, end)
@@ -493,6 +545,9 @@ def run(  # every option is keyword-only: typer passes them by name
             chunk=chunk,
             quiet=quiet,
             reforms=chosen,
+            keep=mode,
+            sample=sample,
+            client=client,
         )
         try:
             from actuarial.results import write_results
@@ -543,6 +598,9 @@ def _project(
     chunk: int | None,
     quiet: bool,
     reforms: tuple[Reform, ...] = (),
+    keep: str = "draws",
+    sample: int = 200,
+    client: object | None = None,
 ) -> xr.Dataset:
     from actuarial.projection import DEFAULT_CHUNK, project
 
@@ -570,6 +628,7 @@ def _project(
                 a, draws=draws, seed=seed, end=end, process_risk=process_risk,
                 deterministic=deterministic, schemes=schemes, chunk=chunk or DEFAULT_CHUNK,
                 progress=lambda done: bar.update(task, completed=done), reforms=reforms,
+                keep=keep, sample=sample, client=client,
             )  # fmt: skip
         except MemoryError:
             _fail(f"--draws {draws:,}: not enough memory to hold the results; use fewer draws")

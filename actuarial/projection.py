@@ -28,8 +28,9 @@ if TYPE_CHECKING:
     from actuarial.pensions import KernelInputs
     from actuarial.reforms import Reform, ReformLike
     from actuarial.scenarios import EconomicPaths
+    from actuarial.streaming import Sink
 
-__all__ = ["FLOWS", "VARIABLES", "Model", "PensionModel", "project"]
+__all__ = ["FLOWS", "VARIABLES", "ChunkResult", "Model", "PensionModel", "chunk_ranges", "project"]
 
 #: Each flow variable: (role, long name).
 FLOWS: dict[str, tuple[str, str]] = {
@@ -112,6 +113,15 @@ _ECONOMY = {
 }
 
 
+#: One chunk's results: ``[VARIABLES, draw, county, scheme, year]`` and the economic paths.
+ChunkResult = tuple[NDArray[np.float64], dict[str, NDArray[np.float64]]]
+
+
+def chunk_ranges(n_draws: int, chunk: int) -> list[tuple[int, int]]:
+    """The draws ``0..n_draws-1`` as ``(start, stop)`` ranges of at most ``chunk``."""
+    return [(a, min(a + chunk, n_draws)) for a in range(0, n_draws, chunk)]
+
+
 def _resolve(assumptions: Assumptions | str | Path | None) -> Assumptions:
     return resolve_scenario(assumptions)[0]
 
@@ -155,6 +165,9 @@ def project(
     chunk: int = DEFAULT_CHUNK,
     progress: Callable[[int], None] | None = None,
     reforms: ReformLike | Iterable[ReformLike] | None = None,
+    keep: str = "draws",
+    sample: int = 100,
+    client: object | None = None,
 ) -> xr.Dataset:
     """Project every fund of every county, ``draws`` times, to ``end``.
 
@@ -187,6 +200,18 @@ def project(
     reforms
         Reforms and stress presets (``actuarial.reforms``): objects, ``"name:year,k=v"``
         specs or tables, applied in order. The draws are those of the run without them.
+    keep
+        "draws" (default): every draw's results. "summary": each chunk is reduced as it
+        is produced (``actuarial.streaming``): every draw's first year of depletion per
+        county and scheme, for the counties summed and for any county, is kept (so
+        ``ds.solvency`` is exact over all draws), and the full results of the first
+        ``sample`` draws only (fan charts, inspection); memory no longer grows with the
+        draws' results.
+    sample
+        With ``keep="summary"``, how many draws (0..sample-1) keep their full results.
+    client
+        A ``dask.distributed.Client``: the chunks of draws run on its workers
+        (``actuarial.distributed``); the results are the same as a local run.
 
     Returns
     -------
@@ -214,13 +239,24 @@ def project(
     seed = _check_int("seed", seed, 0, 2**63 - 1)
     end = _check_int("end", a.projection.end_year if end is None else end, base + 1, LAST_YEAR)
     chunk = _check_int("chunk", chunk, 1, 1_000_000)
+    if keep not in ("draws", "summary"):
+        raise ValueError(f"keep: got {keep!r}; allowed: 'draws' or 'summary'")
+    sample = min(_check_int("sample", sample, 0, 100_000_000), n_draws)
     model = Model.build(a, end, schemes, chosen)
     risk = bool(process_risk) and not deterministic
-    out, econ = model.run(
+    if keep == "summary":
+        from actuarial.streaming import SummarySink
+
+        sink: Sink = SummarySink(model, n_draws, sample=sample)
+    else:
+        from actuarial.streaming import DrawsSink
+
+        sink = DrawsSink(model, n_draws)
+    model.run(
         seed, n_draws, process_risk=risk, deterministic=deterministic, chunk=chunk,
-        progress=progress,
+        progress=progress, sink=sink, client=client,
     )  # fmt: skip
-    return model.to_dataset(out, econ, seed=seed, process_risk=risk, deterministic=deterministic)
+    return sink.dataset(seed=seed, process_risk=risk, deterministic=deterministic)
 
 
 @dataclass(frozen=True)
@@ -396,33 +432,61 @@ class Model:
         deterministic: bool,
         chunk: int = DEFAULT_CHUNK,
         progress: Callable[[int], None] | None = None,
-    ) -> tuple[NDArray[np.float64], dict[str, NDArray[np.float64]]]:
-        """Run draws 0..n_draws-1 in chunks: ``[VARIABLES, draw, county, scheme, year]``
-        in the order of :data:`VARIABLES` and :attr:`schemes`, and the economic paths."""
+        sink: Sink | None = None,
+        client: object | None = None,
+    ) -> Sink:
+        """Run draws 0..n_draws-1 in chunks into ``sink`` (default: every draw kept,
+        :class:`actuarial.streaming.DrawsSink`) and return it. With a dask ``client`` the
+        chunks run on its workers (``actuarial.distributed``); each chunk is a pure
+        function of (seed, draws), so the result is the same either way."""
+        from actuarial.streaming import DrawsSink
+
+        sink = DrawsSink(self, n_draws) if sink is None else sink
+        ranges = chunk_ranges(n_draws, chunk)
+        if client is None:
+            results: Iterable[tuple[tuple[int, int], ChunkResult]] = (
+                ((a, b), self.run_chunk(seed, a, b, process_risk=process_risk,
+                                        deterministic=deterministic))
+                for a, b in ranges
+            )  # fmt: skip
+        else:
+            from actuarial.distributed import map_chunks
+
+            results = map_chunks(
+                client, self, seed, ranges, process_risk=process_risk, deterministic=deterministic
+            )
+        done = 0
+        for (a, b), (part, econ) in results:
+            sink.add(a, part, econ)
+            done += b - a
+            if progress is not None:
+                progress(done)
+        return sink
+
+    def run_chunk(
+        self, seed: int, start: int, stop: int, *, process_risk: bool, deterministic: bool
+    ) -> ChunkResult:
+        """The draws ``start..stop-1``: ``[VARIABLES, draw, county, scheme, year]`` in the
+        order of :data:`VARIABLES` and :attr:`schemes`, and the economic paths."""
         from actuarial.scenarios import generate
 
+        ids = np.arange(start, stop, dtype=np.int64)
         n_years = self.years.size
         n_counties = self.pensions.pop0.shape[0]
-        out = np.zeros((len(VARIABLES), n_draws, n_counties, len(self.schemes), n_years))
-        econ = {k: np.empty((n_draws, n_years)) for k in _ECONOMY}
-        for start in range(0, n_draws, chunk):
-            ids = np.arange(start, min(start + chunk, n_draws), dtype=np.int64)
-            paths = generate(
-                self.pensions.assumptions, seed=seed, draws=ids, years=self.years,
-                deterministic=deterministic,
-            )  # fmt: skip
-            for reform in self.reforms:
-                y0 = self.year_index(reform.year)
-                if y0 < n_years:
-                    paths = reform.apply_paths(paths, y0)
-            self._run_chunk(seed, ids, paths, process_risk, out)
-            if self.reforms:
-                self._reform_results(out[:, int(ids[0]) : int(ids[-1]) + 1], paths, seed)
-            for k, values in econ.items():
-                values[ids] = getattr(paths, k)
-            if progress is not None:
-                progress(int(ids[-1]) + 1)
-        return out, econ
+        paths = generate(
+            self.pensions.assumptions, seed=seed, draws=ids, years=self.years,
+            deterministic=deterministic,
+        )  # fmt: skip
+        for reform in self.reforms:
+            y0 = self.year_index(reform.year)
+            if y0 < n_years:
+                paths = reform.apply_paths(paths, y0)
+        part = np.zeros((len(VARIABLES), ids.size, n_counties, len(self.schemes), n_years))
+        self._run_chunk(seed, ids, paths, process_risk, part)
+        if self.reforms:
+            self._reform_results(part, paths, seed)
+        econ = {k: np.array(getattr(paths, k), dtype=np.float64) for k in _ECONOMY}
+        return part, econ
 
     def _run_chunk(
         self,
@@ -454,14 +518,14 @@ class Model:
             for k in wanted:
                 j = self.schemes.index(pension_codes[k])
                 for v, name in enumerate(PENSION_VARIABLES):
-                    out[VARIABLES.index(name), ids, :, j] = part[v, :, :, k]
+                    out[VARIABLES.index(name), :, :, j] = part[v, :, :, k]
                 for v, name in enumerate(LEVEL_VARIABLES):
-                    out[VARIABLES.index(name), ids, :, j] = levels[v, :, :, k]
+                    out[VARIABLES.index(name), :, :, j] = levels[v, :, :, k]
         for scheme in self.claims:
             j = self.schemes.index(scheme.code)
             part = scheme.run_chunk(seed, ids, paths, population, process_risk=process_risk)
             for v, name in enumerate(CLAIMS_VARIABLES):
-                out[VARIABLES.index(name), ids, :, j] = part[v]
+                out[VARIABLES.index(name), :, :, j] = part[v]
 
     def _reform_results(self, part: NDArray[np.float64], paths: EconomicPaths, seed: int) -> None:
         from actuarial.reforms._chunk import Chunk

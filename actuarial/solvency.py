@@ -73,6 +73,22 @@ PERCENTILE_METHOD = (
 )
 
 _REQUIRED_DIMS = ("draw", "year")
+#: The horizons a streamed run keeps for every draw, by aggregate (``actuarial.streaming``).
+_STORED = {"county": "horizon_county", "city": "horizon_city", "any": "horizon_any"}
+
+
+def _share_by(horizon: NDArray[np.float64], years: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The share of the non-NaN entries along the last axis that are <= each year (NaN
+    where a row has none)."""
+    ordered = np.sort(horizon, axis=-1)  # inf after every year, NaN last
+    n = np.sum(~np.isnan(horizon), axis=-1)
+    flat = ordered.reshape(-1, ordered.shape[-1])
+    counts = np.stack([np.searchsorted(row, years, side="right") for row in flat])
+    counts = counts.reshape(*ordered.shape[:-1], years.size).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out: NDArray[np.float64] = np.where(n[..., None] > 0, counts / n[..., None], np.nan)
+    return out
+
 
 _T = TypeVar("_T")
 
@@ -158,6 +174,14 @@ class SolvencyAccessor:
 
     def _horizon_inf(self, aggregate: Aggregate) -> xr.DataArray:
         """The horizon with ``inf`` for never depleted and NaN for no fund."""
+        stored = _STORED.get(aggregate)
+        if stored is not None and stored in self._ds.data_vars:
+            # A streamed run (project(keep="summary")) kept every draw's horizon: exact
+            # over all the draws, while ``balance`` holds only a sample of them.
+            kept = self._ds[stored].astype(np.float64).rename(all_draw="draw")
+            return kept.drop_vars("year", errors="ignore")
+        if aggregate not in ("county", "city", "any"):
+            raise ValueError(f"aggregate must be 'county', 'city' or 'any', got {aggregate!r}")
         if aggregate == "any":
             # The first year in which any county's own fund is depleted: what separate
             # county pools risk, against one pool's ``aggregate="city"``.
@@ -205,9 +229,15 @@ class SolvencyAccessor:
 
     def _probability(self, horizon: xr.DataArray, aggregate: Aggregate) -> xr.DataArray:
         years = self._balance_years()
-        depleted = (horizon <= years).sum("draw")
-        n = horizon.notnull().sum("draw")
-        p = (depleted / n.where(n > 0)).transpose(..., "year")
+        # Counted from the sorted horizons (NaN last), not a draws x years comparison, so
+        # that a million draws need no more memory than their horizons.
+        p: xr.DataArray = xr.apply_ufunc(
+            _share_by,
+            horizon,
+            kwargs={"years": years.values.astype(np.float64)},
+            input_core_dims=[["draw"]],
+            output_core_dims=[["year"]],
+        ).assign_coords(year=years["year"])
         p.name = "p_depleted"
         p.attrs = {
             "long_name": "probability that the fund is depleted by the end of the year",
