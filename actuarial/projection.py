@@ -611,7 +611,7 @@ class Model:
         years = self.years
         base, end = int(years[0]), int(years[-1])
         notes = self.notes()
-        return xr.Dataset(
+        ds = xr.Dataset(
             data_vars,
             coords={
                 "draw": ("draw", np.arange(out.shape[1], dtype=np.int64)),
@@ -623,6 +623,7 @@ class Model:
                 "has_fund": ("scheme", np.array(self.has_fund(), dtype=np.int8)),
             },
             attrs={
+                "Conventions": "CF-1.10",
                 "title": "Yuxi social-insurance funds: Monte Carlo projection",
                 "seed": seed,
                 "draws": int(out.shape[1]),
@@ -651,6 +652,21 @@ class Model:
                 "assumptions_toml": _to_toml(a),
             },
         )
+        # CF-style coordinates, so that any NetCDF reader labels the axes.
+        for name, attrs in _COORD_ATTRS.items():
+            ds[name].attrs = dict(attrs)
+        return ds
+
+
+_COORD_ATTRS: dict[str, dict[str, str]] = {
+    "draw": {"long_name": "Monte Carlo draw (global index)"},
+    "county": {"long_name": "county-level unit (actuarial.counties())"},
+    "scheme": {"long_name": "scheme code (actuarial.schemes())"},
+    "year": {"long_name": "calendar year", "units": "1", "axis": "T"},
+    "county_zh": {"long_name": "county name in Chinese"},
+    "scheme_zh": {"long_name": "scheme name in Chinese"},
+    "has_fund": {"long_name": "1 if the scheme has a fund, 0 if budgets pay each year"},
+}
 
 
 def _reforms_toml(reforms: Sequence[Reform]) -> str:

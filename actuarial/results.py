@@ -1,7 +1,12 @@
-"""Saving and opening projection results: NetCDF files that reopen as they were written.
+"""Saving and opening projection results: NetCDF files, or Zarr stores for large runs,
+that reopen as they were written.
 
-``write_results`` writes atomically (a reader never sees a half-written file) with light
-lossless compression; ``open_results`` gives the Dataset back with the ``ds.solvency``
+``write_results`` writes atomically (a reader never sees a half-written file or store)
+with light lossless compression and the projection's CF-style metadata
+(``actuarial.projection``: ``Conventions``, ``units`` and ``long_name`` on every variable
+and coordinate, ``axis`` on the year); a path ending in ``.zarr`` gives a
+Zarr store (``pip install "actuarial[zarr]"``), chunked by draws so that a large run can be
+read a piece at a time. ``open_results`` gives either back with the ``ds.solvency``
 accessor ready and the attributes in their Python types.
 """
 
@@ -29,10 +34,16 @@ def open_results(path: str | Path) -> xr.Dataset:
     lists, as in a fresh projection.
     """
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"path: {path} is not a file (expected a results.nc)")
-    with xr.open_dataset(path, engine="h5netcdf") as ds:
-        out = ds.load()
+    if path.suffix == ".zarr" and path.is_dir():
+        with xr.open_zarr(path, consolidated=True) as ds:
+            out: xr.Dataset = ds.load()
+    elif not path.is_file():
+        raise FileNotFoundError(
+            f"path: {path} is not a file (expected a results.nc) or a results.zarr store"
+        )
+    else:
+        with xr.open_dataset(path, engine="h5netcdf") as ds:
+            out = ds.load()
     for key in _LIST_ATTRS:
         if key in out.attrs:
             value = out.attrs[key]
@@ -57,7 +68,8 @@ def _netcdf_ready(ds: xr.Dataset) -> xr.Dataset:
 
 
 def write_results(ds: xr.Dataset, path: Path) -> None:
-    """Write ``ds`` to ``path`` as NetCDF (h5netcdf), atomically.
+    """Write ``ds`` to ``path`` as NetCDF (h5netcdf), or as a Zarr store when ``path``
+    ends in ``.zarr``, atomically.
 
     The file is written under a temporary name in the same directory and renamed over
     ``path`` in one step, so a reader never sees a half-written file and a failure or an
@@ -72,5 +84,30 @@ def write_results(ds: xr.Dataset, path: Path) -> None:
     }
     from actuarial._atomic import atomic_path
 
+    path = Path(path)
+    if path.suffix == ".zarr":
+        _write_zarr(ds, path)
+        return
     with atomic_path(path) as tmp:
         _netcdf_ready(ds).to_netcdf(tmp, engine="h5netcdf", encoding=encoding)
+
+
+def _write_zarr(ds: xr.Dataset, path: Path) -> None:
+    try:
+        import zarr  # noqa: F401
+    except ImportError:
+        raise ImportError(
+            f"path: {path} asks for a Zarr store; pip install 'actuarial[zarr]' (or zarr)"
+        ) from None
+    from actuarial._atomic import atomic_path
+
+    ready = _netcdf_ready(ds)
+    # Lists in attributes are fine in Zarr (JSON); chunks of 64 draws read independently.
+    chunks = {"draw": 64} if "draw" in ready.dims else {}
+    if "all_draw" in ready.dims:
+        chunks["all_draw"] = 65536
+    ready = ready.chunk(chunks) if chunks else ready
+    with atomic_path(path) as tmp:
+        # Zarr format 2: read by every Zarr library, strings and consolidated metadata
+        # included (format 3 has no specification yet for either).
+        ready.to_zarr(tmp, mode="w", consolidated=True, zarr_format=2)

@@ -134,3 +134,46 @@ def test_cli__bad_keep_and_scheduler_are_named(
     assert nowhere.exit_code == 2
     assert "--scheduler tcp://127.0.0.1:1: cannot connect" in nowhere.output
     assert not (tmp_path / "b").exists()
+
+
+def test_zarr__round_trip_atomic_and_cf_attributes(tmp_path: Path) -> None:
+    pytest.importorskip("zarr")
+    from actuarial.results import write_results
+
+    ds = project(draws=3, end=2020, schemes=["unemployment", "dibao"], keep="summary", sample=2)
+    path = tmp_path / "results.zarr"
+    write_results(ds, path)
+    write_results(ds, path)  # over an existing store: replaced whole
+    back = actuarial.open_results(path)
+    for name in ds.data_vars:
+        np.testing.assert_array_equal(back[name].values, ds[name].values, err_msg=name)
+    assert back.attrs["Conventions"] == "CF-1.10"
+    assert back["year"].attrs["axis"] == "T"
+    assert back["balance"].attrs["units"] == "CNY"
+    xr.testing.assert_equal(
+        back.solvency.depletion_probability("city"), ds.solvency.depletion_probability("city")
+    )
+    # Nothing temporary is left beside the store.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.zarr"]
+
+
+def test_atomic__a_failed_store_leaves_the_old_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("zarr")
+    from actuarial.results import write_results
+
+    ds = project(draws=2, end=2016, schemes=["unemployment"])
+    path = tmp_path / "r.zarr"
+    write_results(ds, path)
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(xr.Dataset, "to_zarr", boom)
+    with pytest.raises(KeyboardInterrupt):
+        write_results(ds, path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.zarr"]
+    np.testing.assert_array_equal(
+        actuarial.open_results(path)["balance"].values, ds["balance"].values
+    )
