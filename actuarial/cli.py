@@ -416,7 +416,8 @@ def _status(text: str, quiet: bool) -> AbstractContextManager[object]:
 
 
 def _size(path: Path) -> str:
-    size = path.stat().st_size
+    files = path.rglob("*") if path.is_dir() else [path]
+    size = sum(f.stat().st_size for f in files if f.is_file())
     return f"{size / 1e6:,.1f} MB" if size >= 1e5 else f"{size / 1e3:,.1f} kB"
 
 
@@ -494,6 +495,14 @@ def run(  # every option is keyword-only: typer passes them by name
         int,
         typer.Option("--sample", help="With --keep summary: draws kept whole (fan charts)."),
     ] = 200,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="netcdf (results.nc) or zarr (results.zarr, a directory read a piece at a "
+            "time; needs the zarr package).",
+        ),
+    ] = "netcdf",
     scheduler: Annotated[
         str | None,
         typer.Option(
@@ -530,7 +539,9 @@ def run(  # every option is keyword-only: typer passes them by name
     a, listed = _scenario(scenario)
     chosen = listed + _reforms(reform)
     last = _check_end(a, end)
-    path = out / RESULTS_FILE
+    if output_format not in ("netcdf", "zarr"):
+        _fail(f"--format: got {output_format!r}; allowed: netcdf or zarr")
+    path = out / (RESULTS_FILE if output_format == "netcdf" else "results.zarr")
     created = _make_out(out)
     written = False
     try:
@@ -555,7 +566,7 @@ def run(  # every option is keyword-only: typer passes them by name
             with _status(f"writing {path}", quiet):
                 write_results(ds, path)
         except ImportError as exc:
-            _fail(f"cannot write NetCDF: {exc}", code=1)
+            _fail(f"cannot write {path}: {exc}", code=1)
         except OSError as exc:
             _fail(f"cannot write {path}: {exc.strerror or exc}", code=1)
         written = True

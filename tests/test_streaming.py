@@ -177,3 +177,19 @@ def test_atomic__a_failed_store_leaves_the_old_one(
     np.testing.assert_array_equal(
         actuarial.open_results(path)["balance"].values, ds["balance"].values
     )
+
+
+def test_cli__format_zarr_and_a_bad_format(tmp_path: Path) -> None:
+    pytest.importorskip("zarr")
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["run", "--draws", "2", "--end", "2016", "-s", "unemployment", "--format", "zarr",
+              "--out", str(tmp_path / "z"), "-q"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "results.zarr" in result.output
+    assert actuarial.open_results(tmp_path / "z" / "results.zarr").sizes["draw"] == 2
+    bad = runner.invoke(app, ["run", "--format", "hdf", "--out", str(tmp_path / "b"), "-q"])
+    assert bad.exit_code == 2
+    assert "--format: got 'hdf'; allowed: netcdf or zarr" in bad.output
+    assert not (tmp_path / "b").exists()
