@@ -350,3 +350,95 @@ class SolvencyAccessor:
 
             return pd.DataFrame({label: [float(plain[var])] for var, label in names.items()})
         return plain.to_dataframe(dim_order=index_dims).rename(columns=names)
+
+    # -- charts (actuarial.plotting, which imports matplotlib when called) --------------
+
+    if TYPE_CHECKING:
+        from matplotlib.axes import Axes
+
+        from actuarial.plotting import Unit
+
+    def plot_fan(
+        self,
+        scheme: str,
+        county: str | None = None,
+        *,
+        ax: Axes | None = None,
+        unit: Unit | None = None,
+        chinese: bool = False,
+    ) -> Axes:
+        """The fund's balance by year: median, 50 % and 90 % bands
+        (:func:`actuarial.plotting.fan_chart`)."""
+        from actuarial.plotting import fan_chart
+
+        return fan_chart(self._ds, scheme, county, ax=ax, unit=unit, chinese=chinese)
+
+    def plot_depletion(
+        self,
+        schemes: Iterable[str] | None = None,
+        counties: Iterable[str] | None = None,
+        *,
+        aggregate: Aggregate | None = None,
+        ax: Axes | None = None,
+        chinese: bool = False,
+    ) -> Axes:
+        """P(depleted by year), one line per scheme or county
+        (:func:`actuarial.plotting.depletion_curves`)."""
+        from actuarial.plotting import depletion_curves
+
+        return depletion_curves(
+            self._ds,
+            None if schemes is None else list(schemes),
+            None if counties is None else list(counties),
+            aggregate=aggregate,
+            ax=ax,
+            chinese=chinese,
+        )
+
+    def plot_heatmap(
+        self,
+        value: Literal["median_horizon", "p_depleted_by"] = "median_horizon",
+        year: int = 2050,
+        *,
+        schemes: Iterable[str] | None = None,
+        counties: Iterable[str] | None = None,
+        ax: Axes | None = None,
+        chinese: bool = False,
+    ) -> Axes:
+        """County x scheme map of the median horizon or of P(depleted by ``year``)
+        (:func:`actuarial.plotting.horizon_heatmap`)."""
+        from actuarial.plotting import horizon_heatmap
+
+        return horizon_heatmap(
+            self._ds,
+            value,
+            year,
+            schemes=None if schemes is None else list(schemes),
+            counties=None if counties is None else list(counties),
+            ax=ax,
+            chinese=chinese,
+        )
+
+    def plot_histogram(
+        self,
+        scheme: str,
+        county: str | None = None,
+        *,
+        aggregate: Literal["city", "any"] = "city",
+        bin_years: int = 1,
+        ax: Axes | None = None,
+        chinese: bool = False,
+    ) -> Axes:
+        """Histogram of the year of depletion over the draws
+        (:func:`actuarial.plotting.horizon_histogram`)."""
+        from actuarial.plotting import horizon_histogram
+
+        return horizon_histogram(
+            self._ds,
+            scheme,
+            county,
+            aggregate=aggregate,
+            bin_years=bin_years,
+            ax=ax,
+            chinese=chinese,
+        )
