@@ -456,8 +456,11 @@ class Model:
                 client, self, seed, ranges, process_risk=process_risk, deterministic=deterministic
             )
         done = 0
-        for (a, b), (part, econ) in results:
-            sink.add(a, part, econ)
+        for (a, b), chunk_result in results:
+            sink.add(a, *chunk_result)
+            # Let go of this chunk before the next one is computed: otherwise two chunks'
+            # results are alive at once (about 120 MB for 64 draws of 14 schemes).
+            del chunk_result
             done += b - a
             if progress is not None:
                 progress(done)

@@ -112,14 +112,19 @@ def nearest_rank(values: NDArray[np.float64], percent: int) -> NDArray[np.float6
     """
     if not 0 < percent <= 100:
         raise ValueError(f"percent must be in (0, 100], got {percent}")
-    values = np.asarray(values, dtype=np.float64)
+    values = np.asarray(values)
+    if not np.issubdtype(values.dtype, np.floating):
+        values = values.astype(np.float64)
+    # (float32 horizons of a streamed run stay float32: years are exact in it, and a
+    # million draws are not copied to float64 to be ranked.)
     n = np.sum(~np.isnan(values), axis=-1)
     # np.sort puts NaN after +inf, so the first n entries of each row are its valid ones.
     ordered = np.sort(values, axis=-1)
     # Integer arithmetic for ceil(p * n / 100): 0.95 * 20 must give rank 19, not 20.
     rank = np.maximum((percent * n + 99) // 100, 1)
     picked = np.take_along_axis(ordered, (rank - 1)[..., np.newaxis], axis=-1)[..., 0]
-    return np.where(n == 0, np.nan, picked)
+    out: NDArray[np.float64] = np.where(n == 0, np.nan, picked).astype(np.float64)
+    return out
 
 
 @_register_dataset_accessor("solvency")
@@ -178,7 +183,9 @@ class SolvencyAccessor:
         if stored is not None and stored in self._ds.data_vars:
             # A streamed run (project(keep="summary")) kept every draw's horizon: exact
             # over all the draws, while ``balance`` holds only a sample of them.
-            kept = self._ds[stored].astype(np.float64).rename(all_draw="draw")
+            # float32 as kept (years are exact in it): a million draws' horizons are
+            # not copied to float64.
+            kept = self._ds[stored].rename(all_draw="draw")
             return kept.drop_vars("year", errors="ignore")
         if aggregate not in ("county", "city", "any"):
             raise ValueError(f"aggregate must be 'county', 'city' or 'any', got {aggregate!r}")

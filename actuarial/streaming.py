@@ -6,7 +6,8 @@ with the draws: about 1.8 MB a draw for the fourteen schemes to 2100.
 :class:`SummarySink` (``project(keep="summary")``) keeps, for every draw, only the first
 year in which each fund is depleted: per county and scheme, for the counties' funds summed
 (``aggregate="city"``) and for the first county fund to run out (``aggregate="any"``), as
-year offsets in 16-bit integers, 308 bytes a draw for 14 schemes and 10 counties; plus the
+calendar years in 32-bit floats (exact for years; ``inf`` never depleted, NaN no fund),
+616 bytes a draw for 14 schemes and 10 counties, written once and never copied; plus the
 full results of the first ``sample`` draws. Horizons, depletion probabilities and horizon
 percentiles are then exact over all the draws (``ds.solvency`` reads the kept horizons);
 fan charts and other per-year statistics come from the sample, which is a random sample of
@@ -26,12 +27,11 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     from actuarial.projection import Model
 
-__all__ = ["NEVER", "NO_FUND", "DrawsSink", "Sink", "SummarySink"]
+__all__ = ["NEVER", "DrawsSink", "Sink", "SummarySink", "first_negative"]
 
 F64 = NDArray[np.float64]
-#: Stored year offsets of a draw never depleted within the run, and of a scheme with no fund.
+#: :func:`first_negative`'s offset for a draw never depleted within the run.
 NEVER = np.int16(32767)
-NO_FUND = np.int16(-1)
 
 
 class Sink(Protocol):
@@ -96,9 +96,10 @@ class SummarySink:
         n_counties = model.pensions.pop0.shape[0]
         n_schemes = len(model.schemes)
         self.has_fund = np.array(model.has_fund(), dtype=bool)
-        self.county = np.full((n_draws, n_counties, n_schemes), NEVER, dtype=np.int16)
-        self.city = np.full((n_draws, n_schemes), NEVER, dtype=np.int16)
-        self.any = np.full((n_draws, n_schemes), NEVER, dtype=np.int16)
+        # Filled chunk by chunk with calendar years; NaN until a draw arrives.
+        self.county = np.full((n_draws, n_counties, n_schemes), np.nan, dtype=np.float32)
+        self.city = np.full((n_draws, n_schemes), np.nan, dtype=np.float32)
+        self.any = np.full((n_draws, n_schemes), np.nan, dtype=np.float32)
         self.sample = DrawsSink(model, sample) if sample > 0 else None
 
     def add(self, start: int, part: F64, econ: dict[str, F64]) -> None:
@@ -107,19 +108,21 @@ class SummarySink:
         stop = start + part.shape[1]
         balance = part[VARIABLES.index("balance")]  # [d, C, J, Y]
         county = first_negative(balance)
-        self.county[start:stop] = county
+        self.county[start:stop] = self._years(county, self.has_fund[None, None, :])
         # The counties summed, as ds.solvency's aggregate="city" sums them.
-        self.city[start:stop] = first_negative(balance.sum(axis=1))
-        self.any[start:stop] = county.min(axis=1)
+        self.city[start:stop] = self._years(first_negative(balance.sum(axis=1)), self.has_fund)
+        self.any[start:stop] = self._years(county.min(axis=1), self.has_fund)
         if self.sample is not None:
             self.sample.add(start, part, econ)
 
-    def _years(self, offsets: NDArray[np.int16], has_fund: NDArray[np.bool_]) -> F64:
+    def _years(
+        self, offsets: NDArray[np.int16], has_fund: NDArray[np.bool_]
+    ) -> NDArray[np.float32]:
         """Offsets as calendar years (float32): inf never depleted, NaN no fund."""
-        years = self.model.years
-        out = np.where(offsets == NEVER, np.inf, years[0] + offsets.astype(np.float64))
-        out = np.where(has_fund, out, np.nan)
-        return out.astype(np.float32)
+        base = np.float32(self.model.years[0])
+        out = np.where(offsets == NEVER, np.float32(np.inf), base + offsets.astype(np.float32))
+        result: NDArray[np.float32] = np.where(has_fund, out, np.float32(np.nan)).astype(np.float32)
+        return result
 
     def dataset(self, *, seed: int, process_risk: bool, deterministic: bool) -> xr.Dataset:
         if self.sample is None:
@@ -135,17 +138,17 @@ class SummarySink:
         note = "inf: not depleted within the run; NaN: no fund"
         ds["horizon_county"] = xr.Variable(
             (*dims, "county", "scheme"),
-            self._years(self.county, self.has_fund[None, None, :]),
+            self.county,
             attrs={"long_name": "first year with a negative balance, every draw", "note": note},
         )
         ds["horizon_city"] = xr.Variable(
             (*dims, "scheme"),
-            self._years(self.city, self.has_fund[None, :]),
+            self.city,
             attrs={"long_name": "first year the counties' funds summed are negative", "note": note},
         )
         ds["horizon_any"] = xr.Variable(
             (*dims, "scheme"),
-            self._years(self.any, self.has_fund[None, :]),
+            self.any,
             attrs={"long_name": "first year any county's own fund is negative", "note": note},
         )
         ds.attrs.update(

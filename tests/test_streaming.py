@@ -78,8 +78,8 @@ def test_summary__does_not_depend_on_chunks_or_threads() -> None:
 
 
 def test_summary__memory_kept_per_draw_is_the_horizons_alone() -> None:
-    # Doubling the draws adds only the 16-bit horizons' float32 labels: 4 bytes per draw and
-    # cell of the three horizon variables, nothing that grows with the years.
+    # Doubling the draws adds only the horizons, float32: 4 bytes per draw and cell of the
+    # three horizon variables, nothing that grows with the years.
     kw = {"end": 2030, "keep": "summary", "sample": 1, "schemes": ["unemployment", "dibao"]}
     small = project(draws=4, **kw)
     big = project(draws=8, **kw)
