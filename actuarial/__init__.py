@@ -15,12 +15,12 @@ from actuarial.registry import counties, schemes
 if TYPE_CHECKING:  # the real signatures for type checkers and editors; imported lazily below
     from actuarial.assumptions import load_assumptions
     from actuarial.baseline import load_baseline
-    from actuarial.compare import compare, scenario
+    from actuarial.comparison import compare, scenario
     from actuarial.member import member_pension
     from actuarial.projection import project
     from actuarial.reforms import make as reform
     from actuarial.results import open_results
-    from actuarial.solve import solve
+    from actuarial.solver import solve
 
 try:
     __version__ = version("actuarial")
@@ -46,15 +46,15 @@ __all__ = [
 #: Public name -> (module, attribute), imported on first use: the baseline and assumptions
 #: pull in xarray and pydantic, and `import actuarial` should stay cheap for the CLI's --help.
 _LAZY = {
-    "compare": ("actuarial.compare", "compare"),
+    "compare": ("actuarial.comparison", "compare"),
     "load_assumptions": ("actuarial.assumptions", "load_assumptions"),
     "load_baseline": ("actuarial.baseline", "load_baseline"),
     "member_pension": ("actuarial.member", "member_pension"),
     "open_results": ("actuarial.results", "open_results"),
     "project": ("actuarial.projection", "project"),
     "reform": ("actuarial.reforms", "make"),
-    "scenario": ("actuarial.compare", "scenario"),
-    "solve": ("actuarial.solve", "solve"),
+    "scenario": ("actuarial.comparison", "scenario"),
+    "solve": ("actuarial.solver", "solve"),
 }
 
 

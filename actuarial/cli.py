@@ -861,7 +861,7 @@ def compare(  # every option is keyword-only: typer passes them by name
 ) -> None:
     """Compare the baseline with scenarios on common random numbers: when each fund runs
     out, and what it costs each level of government."""
-    from actuarial.compare import compare as run_compare
+    from actuarial.comparison import compare as run_compare
     from actuarial.reforms import Scenario, load_scenario
 
     _check_options(draws, seed, None, out or Path("."))
@@ -908,18 +908,20 @@ def compare(  # every option is keyword-only: typer passes them by name
     for code in map(str, result["scheme"].values):
         if int(result["has_fund"].sel(scheme=code)):
             console.print(_compare_table(result, code, last))
-    if out is not None:
-        from actuarial.results import write_results
+    if out is None:
+        console.print(f"not saved: --out DIR writes DIR/{COMPARE_FILE}", highlight=False)
+        return
+    from actuarial.results import write_results
 
-        created = _make_out(out)
-        path = out / COMPARE_FILE
-        try:
-            write_results(result, path)
-        except BaseException:
-            if created is not None:
-                _remove_empty(created, out)
-            raise
-        console.print(f"wrote {path} ({_size(path)})", highlight=False)
+    created = _make_out(out)
+    path = out / COMPARE_FILE
+    try:
+        write_results(result, path)
+    except BaseException:
+        if created is not None:
+            _remove_empty(created, out)
+        raise
+    console.print(f"wrote {path} ({_size(path)})", highlight=False)
 
 
 @app.command()
@@ -974,22 +976,87 @@ def solve(  # every option is keyword-only: typer passes them by name
 ) -> None:
     """Find the smallest lever value that keeps a fund's P(depleted by a year) under a
     target, by bisection on common random numbers."""
-    from actuarial.solve import solve as run_solve
+    from actuarial.solver import LEVERS
+    from actuarial.solver import solve as run_solve
 
     _check_options(draws, seed, None, Path("."))
     a, listed = _scenario(scenario)
     chosen = listed + _reforms(reform)
 
-    def show(x: float, p: float) -> None:
-        if not quiet:
-            err_console.print(f"  {lever} = {x:.6g}: P = {p:.3f}", highlight=False)
+    # Bisection halves the range each trial: at most two end points plus
+    # ceil(log2(range / tolerance)) midpoints, so the bar can say how long it may take.
+    bounds = LEVERS[lever][2] if lever in LEVERS else (0.0, 1.0)
+    span = (high if high is not None else bounds[1]) - (low if low is not None else bounds[0])
+    most = 2 + math.ceil(math.log2(span / tolerance)) if span > tolerance > 0 else 2
+    columns = (
+        BarColumn(), MofNCompleteColumn(), TextColumn("draws"), _RateColumn(),
+        TimeElapsedColumn(), TextColumn("elapsed"), TimeRemainingColumn(),
+        TextColumn("left (at most {task.fields[most]} trials)"),
+    )  # fmt: skip
+    with Progress(*columns, console=err_console, disable=quiet) as bar:
+        task = bar.add_task("trials", total=most * draws, most=most)
 
-    try:
-        result = run_solve(
-            lever, scheme=scheme, by_year=by, target=target, where=where, year=year, low=low,
-            high=high, tolerance=tolerance, assumptions=a, reforms=chosen, draws=draws,
-            seed=seed, process_risk=not no_process_risk, progress=show,
-        )  # fmt: skip
-    except (TypeError, ValueError) as exc:
-        _fail(str(exc))
+        def show(x: float, p: float) -> None:
+            if not quiet:
+                bar.console.print(f"  {lever} = {x:.6g}: P = {p:.3f}", highlight=False)
+                bar.advance(task, draws)
+
+        try:
+            result = run_solve(
+                lever, scheme=scheme, by_year=by, target=target, where=where, year=year,
+                low=low, high=high, tolerance=tolerance, assumptions=a, reforms=chosen,
+                draws=draws, seed=seed, process_risk=not no_process_risk, progress=show,
+            )  # fmt: skip
+        except (TypeError, ValueError) as exc:
+            _fail(str(exc))
+        bar.update(task, completed=most * draws)  # bisection may stop early
     console.print(str(result), highlight=False, soft_wrap=True)
+
+
+@app.command()
+def report(
+    results: Annotated[
+        Path,
+        typer.Argument(
+            help=f"A {RESULTS_FILE} (or results.zarr) of `actuarial run` or a {COMPARE_FILE} "
+            "of `actuarial compare`.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Directory for report.html (default: the directory of RESULTS).",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress messages: only the path written.")
+    ] = False,
+) -> None:
+    """Write a self-contained HTML report of a run or a comparison: its metadata, when each
+    fund runs out (per scheme and per county), the charts and the assumptions.
+
+    The charts are embedded in the page, so OUT/report.html can be mailed or opened offline.
+    """
+    from actuarial.report import REPORT_FILE, ReportError, write_report
+
+    target_dir = out if out is not None else results.parent
+    if target_dir.exists() and not target_dir.is_dir():
+        _fail(f"--out: {target_dir} exists and is not a directory")
+    if not results.exists():
+        _fail(f"RESULTS: {results}: no such file (expected a {RESULTS_FILE} or {COMPARE_FILE})")
+    created = _make_out(target_dir)
+    try:
+        with _status(f"reading {results} and drawing the charts", quiet):
+            path = write_report(results, target_dir)
+    except ReportError as exc:
+        if created is not None:
+            _remove_empty(created, target_dir)
+        _fail(f"RESULTS: {exc}")
+    except OSError as exc:
+        if created is not None:
+            _remove_empty(created, target_dir)
+        _fail(f"cannot write {target_dir / REPORT_FILE}: {exc.strerror or exc}", code=1)
+    console.print(f"wrote {path} ({_size(path)})", highlight=False)

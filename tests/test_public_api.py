@@ -81,3 +81,15 @@ def test_registry__unknown_code_names_allowed() -> None:
 
     with pytest.raises(KeyError, match="unknown county code 'hongtaa'; allowed: city_level"):
         county("hongtaa")
+
+
+def test_public_api__names_stay_functions_after_their_modules_are_imported() -> None:
+    # A submodule named like a public function would replace it on the package once
+    # imported; none is.
+    import importlib
+
+    for name in ("compare", "solve", "scenario", "reform", "project", "open_results"):
+        module = actuarial._LAZY[name][0]  # type: ignore[attr-defined]
+        importlib.import_module(module)
+        assert callable(getattr(actuarial, name)), name
+        assert not isinstance(getattr(actuarial, name), type(actuarial)), name

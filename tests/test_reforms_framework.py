@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import actuarial
 from actuarial.assumptions import ScenarioError
 from actuarial.cli import app
-from actuarial.compare import compare, scenario
+from actuarial.comparison import compare, scenario
 from actuarial.projection import INCOME, OUTGO, project
 from actuarial.reforms import (
     Reform,
@@ -26,7 +26,7 @@ from actuarial.reforms import (
     parse_spec,
 )
 from actuarial.reforms._chunk import Chunk
-from actuarial.solve import solve
+from actuarial.solver import solve
 
 WORK_INJURY = ["work_injury_enterprise", "work_injury_institution"]
 SMALL = {"draws": 4, "seed": 3, "end": 2030}
@@ -310,7 +310,7 @@ def test_compare__fiscal_cost_and_present_value_by_hand() -> None:
 
 def test_compare__replacement_rate_of_the_base_year_by_hand() -> None:
     ds = project(draws=2, seed=0, end=2014, schemes=["enterprise_pension"])
-    from actuarial.compare import _replacement_rate
+    from actuarial.comparison import _replacement_rate
 
     rr = _replacement_rate(ds).sel(scheme="enterprise_pension", year=2013)
     wage = actuarial.load_assumptions().economy.wage_2013_cny_per_year

@@ -13,7 +13,7 @@ otherwise, so that a missing font never prints boxes.
 * one run: :func:`fan_chart`, :func:`depletion_curves` (and :func:`depletion_chart`),
   :func:`horizon_heatmap`, :func:`horizon_histogram`, :func:`save_run_charts`; the first
   four are also ``ds.solvency.plot_fan`` ... ``plot_histogram``;
-* scenarios (:func:`actuarial.compare`): :func:`scenario_overlay`,
+* scenarios (:func:`actuarial.comparison`): :func:`scenario_overlay`,
   :func:`fiscal_cost_chart` (which also takes a run);
 * assumptions: :func:`tornado_data` then :func:`tornado_chart`;
 * the back-test: :func:`backtest_chart`.

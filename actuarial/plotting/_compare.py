@@ -157,7 +157,7 @@ def scenario_overlay(
     unit: Unit | None = None,
     chinese: bool = False,
 ) -> Axes:
-    """One curve by year per scenario of a :func:`actuarial.compare` result: the baseline
+    """One curve by year per scenario of a :func:`actuarial.comparison` result: the baseline
     (the first scenario) in black, each other scenario in colour.
 
     ``variable`` is any comparison variable with a ``year`` dim: ``p_depleted_city``
@@ -220,7 +220,7 @@ def fiscal_cost_chart(
     """What each level of government pays, stacked: central, province, city, county.
 
     ``data`` is a projection (``subsidy_central`` ... ``subsidy_county``, mean over the
-    draws; a streamed run's sample) or a :func:`actuarial.compare` result (its
+    draws; a streamed run's sample) or a :func:`actuarial.comparison` result (its
     ``fiscal_cost``; ``scenario`` names one, the baseline by default). By year as stacked
     areas, summed over ``schemes`` (default all). With a comparison, ``summed="pv"`` or
     ``"total"`` draws instead one stacked bar per scenario of the present value

@@ -2,7 +2,7 @@
 median year of depletion.
 
 Every run uses the same seed and draw indices, so each draw meets the same shocks in every
-run (common random numbers, as in :func:`actuarial.compare`): the bars are the
+run (common random numbers, as in :func:`actuarial.comparison`): the bars are the
 assumptions' effects, not sampling noise.
 """
 

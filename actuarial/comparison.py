@@ -144,6 +144,7 @@ def compare(
         names = [f"{i}: {n}" for i, n in enumerate(names)]
     summaries = []
     full = []
+    base_attrs: dict[str, Any] = {}
     for i, sc in enumerate(runs):
         reforms = sc.reforms if i == 0 else base.reforms + sc.reforms
         ds = project(
@@ -152,6 +153,9 @@ def compare(
             chunk=chunk, reforms=reforms, progress=_scenario_progress(progress, i),
         )  # fmt: skip
         summaries.append(_summarise(ds, discount_rate))
+        if i == 0:
+            # The baseline's assumptions and version describe the comparison.
+            base_attrs = dict(ds.attrs)
         if keep == "draws":
             full.append(ds)
     out = xr.concat(summaries, dim="scenario", coords="minimal", compat="override")
@@ -179,6 +183,8 @@ def compare(
         "note": "A depleted fund's deficit is not counted as fiscal cost: read it with "
         "p_depleted. Horizons beyond the run are NaN, and so is a change involving one.",
         "milestones": summaries[0].attrs.get("milestones", []),
+        "package_version": base_attrs.get("package_version", ""),
+        "assumptions_toml": base_attrs.get("assumptions_toml", ""),
     }
     return out
 
