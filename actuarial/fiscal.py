@@ -15,6 +15,8 @@ because the remainder is at least half the total or the parts are of one magnitu
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -30,6 +32,12 @@ F64 = NDArray[np.float64]
 def central_minimum_by_year(years: NDArray[np.int64]) -> F64:
     """Yearly average of the central minimum basic pension (CNY a month, P11); NaN after
     the last year of the series."""
+    return _central_minimum(tuple(int(y) for y in years)).copy()
+
+
+@functools.lru_cache(maxsize=16)
+def _central_minimum(years: tuple[int, ...]) -> F64:
+    # Read once per set of years: a projection asks for every chunk of draws.
     steps: list[tuple[float, float]] = []
     for r in read_csv("rules.resident_basic_minimum"):
         date = r["effective_date"]
@@ -39,12 +47,13 @@ def central_minimum_by_year(years: NDArray[np.int64]) -> F64:
         )
     steps.sort()
     last = int(steps[-1][0])
-    out = np.full(years.size, np.nan)
+    out = np.full(len(years), np.nan)
     for i, y in enumerate(years):
         if y > last or y < steps[0][0]:
             continue
         months = [[v for start, v in steps if start <= y + m / 12 + 1e-9][-1] for m in range(12)]
         out[i] = sum(months) / 12
+    out.flags.writeable = False  # shared by every caller through the cache
     return out
 
 
@@ -62,33 +71,32 @@ def pension_subsidy_levels(
     ``account_subsidy`` is the subsidy into each contributor's account by scheme and year
     as the kernel paid it (``flat_subsidy``, which a reform may change); default the
     assumptions' ``contribution_subsidy_cny_per_year`` in every year."""
+    from kernels.fiscal import split_subsidies
+
     out = np.zeros((4, *subsidies.shape))
     shares = a.fiscal.resident_pension_local_shares
-    central_min = central_minimum_by_year(years)
+    central_min = _central_minimum(tuple(int(y) for y in years))
     known = ~np.isnan(central_min)
+    subsidies = np.ascontiguousarray(subsidies, dtype=np.float64)
+    contributors = np.ascontiguousarray(contributors, dtype=np.float64)
     for k, code in enumerate(codes):
         rules = getattr(a.schemes, code)
         if not isinstance(rules, ResidentPension):
             continue  # no subsidies in the employee and closed schemes
-        total = subsidies[:, :, k]
         # The kernel's subsidies are the account subsidy of each contributor plus the
         # basic pension: the basic pension is what remains of the total.
         per_head = (
             np.full(years.size, rules.contribution_subsidy_cny_per_year)
             if account_subsidy is None
-            else account_subsidy[k, : years.size]
+            else np.ascontiguousarray(account_subsidy[k, : years.size], dtype=np.float64)
         )
-        basic_paid = total - contributors[:, :, k] * per_head
         share = central_min / (central_min + rules.basic_pension_local_top_up_cny_per_month)
         # After the series ends the centre keeps its last share (np.interp holds the ends).
         share = np.interp(years, years[known], share[known])
-        central = basic_paid * share[None, None, :]
-        local = total - central
-        province = local * shares["province"]
-        city = local * shares["city"]
-        county = total - ((central + province) + city)
-        out[0, :, :, k] = central
-        out[1, :, :, k] = province
-        out[2, :, :, k] = city
-        out[3, :, :, k] = county
+        # central = basic pension x share, province and city their shares of the rest,
+        # county = total - ((central + province) + city), cell by cell (kernels.fiscal).
+        split_subsidies(
+            subsidies, contributors, k, per_head, share, float(shares["province"]),
+            float(shares["city"]), out,
+        )  # fmt: skip
     return out

@@ -316,17 +316,21 @@ class PensionModel:
         *,
         process_risk: bool,
         population: NDArray[np.float64] | None = None,
+        out: NDArray[np.float64] | None = None,
     ) -> NDArray[np.float64]:
         """Kernel output ``[variable, draw, county, scheme, year]`` for the draws ``ids``;
         ``population`` is :meth:`population` of the same draws, projected here if not
-        given (a projection with claims schemes projects it once for all)."""
+        given (a projection with claims schemes projects it once for all). ``out``, if
+        given, is filled and returned: a caller that runs many chunks can reuse one array
+        (a fresh one costs its first touch of every page, about as much as the kernel's
+        own work without process risk)."""
         from kernels.cohort import VARIABLES, project_pensions
 
         if population is None:
             population = self.population(seed, ids, paths, process_risk=process_risk)
         arr = self.inputs.arrays
         shape = (len(VARIABLES), ids.size, self.pop0.shape[0], len(arr["kind"]), self.years.size)
-        part = np.empty(shape)
+        part = _output(out, shape, "out")
         project_pensions(
             seed, ids, process_risk,
             np.ascontiguousarray(paths.cpi), np.ascontiguousarray(paths.real_wage_growth),
@@ -344,18 +348,45 @@ class PensionModel:
         return part
 
     def population(
-        self, seed: int, ids: NDArray[np.int64], paths: EconomicPaths, *, process_risk: bool
+        self,
+        seed: int,
+        ids: NDArray[np.int64],
+        paths: EconomicPaths,
+        *,
+        process_risk: bool,
+        out: NDArray[np.float64] | None = None,
     ) -> NDArray[np.float64]:
-        """``[draw, year, county, sex, age]``: the residents every scheme draws on."""
+        """``[draw, year, county, sex, age]``: the residents every scheme draws on (into
+        ``out`` if given, as :meth:`run_chunk`)."""
         from kernels.population import project_population
 
         # As many years as the paths have (a shorter horizon than the model's is allowed).
-        out = np.empty((ids.size, paths.mortality_index.shape[1], *self.pop0.shape))
+        shape = (ids.size, paths.mortality_index.shape[1], *self.pop0.shape)
+        out = _output(out, shape, "out")
         project_population(
             seed, ids, process_risk, np.ascontiguousarray(paths.mortality_index), self.qbar,
             self.bx, self.pop0, self.city_pool, self.fertility, self.boy_share, out,
         )  # fmt: skip
         return out
+
+
+def _output(
+    out: NDArray[np.float64] | None, shape: tuple[int, ...], name: str
+) -> NDArray[np.float64]:
+    """``out`` checked for a kernel to fill, or a new array of ``shape``."""
+    if out is None:
+        return np.empty(shape)
+    flags = out.flags
+    if (
+        out.shape != shape
+        or out.dtype != np.float64
+        or not (flags.c_contiguous and flags.writeable)
+    ):
+        raise ValueError(
+            f"{name}: got {out.dtype} {out.shape}; expected a writeable C-contiguous float64 "
+            f"array of shape {shape}"
+        )
+    return out
 
 
 def _select(schemes: Sequence[str] | None) -> tuple[str, ...]:

@@ -37,6 +37,16 @@ year, cell); without it the same steps use expected values.
 The balance identity holds exactly, by construction: ``balance[t] = balance[t-1] +
 (contributions + subsidies + arrears_recovered + recoveries + interest) - (benefits +
 refunds + leakage)``, summed in that order (``INCOME`` and ``OUTGO`` below).
+
+How it runs. The parallel loop is over (draw, county) pairs, each running its schemes one
+after another through all the years; a scheme's members stay in a small workspace (a
+ring per sex in which ageing moves nothing, ``RING``), so a year touches one cache-resident
+block. Each step is a loop over cells in which every cell is on its own (deaths, entrants,
+credit) and which therefore runs on vectors; the year's totals are then summed one cell
+after another in the order sex, age, so that every sum is rounded as in a plain loop over
+the cells (the layout changes no result in the last bit). With process risk the counts of
+a year are drawn first, cell by cell, from the year's hash prefix (``kernels.rng.hash4``)
+and ``log(1 - q)`` computed once per draw.
 """
 
 from __future__ import annotations
@@ -47,7 +57,8 @@ import numba
 import numpy as np
 
 from kernels.jit import njit, pjit
-from kernels.sampling import binomial
+from kernels.rng import hash4
+from kernels.sampling import binomial, binomial_at, binomial_lq
 
 __all__ = [
     "EMPLOYEE",
@@ -84,6 +95,10 @@ VARIABLES = (
     "accounts",
     "supplements",
 )
+V_BALANCE = VARIABLES.index("balance")
+V_ARREARS = VARIABLES.index("arrears")
+V_ACCOUNTS = VARIABLES.index("accounts")
+V_SUPPLEMENTS = VARIABLES.index("supplements")
 #: ``pen_rule[k, y, :]`` and ``basic_rule[k, y, :]``: the CPI share and the real-wage share
 #: of a year's raise.
 RULE_CPI, RULE_WAGE = 0, 1
@@ -100,6 +115,24 @@ S_RETIREMENTS = 13
 S_LEAKAGE = 14
 S_BIRTHS = 15
 S_BOYS = 16
+
+
+#: The members of one unit (a scheme of a county) live in one flat workspace, one field
+#: after another (``_field``); within a field each sex has a ring of ``RING`` cells in
+#: which age ``a`` of a year sits at ``offset + a``. The offset drops by one at each year
+#: end, so ageing moves nothing: the open group (100 gains 99) is one addition and age 0
+#: is the next, still empty, cell below. The 24 cells of padding keep the fields off
+#: multiples of 4 KiB, where loads would wait on unrelated stores of other fields.
+RING = 256
+FIELD = N_SEXES * RING + 24
+# State fields, then the year's scratch fields.
+ACT, ACC, SV, PENS, PEN, SUP = 0, 1, 2, 3, 4, 5
+OLD_ACC = 6  # accounts before the year's deaths: last year's year-end accounts
+REFUND = 7  # accounts refunded to heirs of the members who died this year
+DEAD_ACT = 8  # with process risk: deaths drawn among actives and pensioners
+DEAD_PENS = 9
+N_FIELDS = 10
+N_STATE = 6
 
 
 @njit
@@ -125,6 +158,27 @@ def _raise(known: float, cpi_share: float, wage_share: float, cpi: float, real: 
     if not math.isnan(known):
         return known
     return cpi_share * cpi + wage_share * real
+
+
+@njit
+def _age_one_year(x: np.ndarray) -> None:
+    x[N_AGES - 1] += x[N_AGES - 2]
+    for a in range(N_AGES - 2, 0, -1):
+        x[a] = x[a - 1]
+    x[0] = 0.0
+
+
+@njit
+def _field(f: int, s: int, offset: int) -> np.uint64:
+    # Unsigned, so that indexing carries no wraparound test and the loops vectorise.
+    return np.uint64(f * FIELD + s * RING + offset)
+
+
+@njit
+def _whole_years(years: float) -> int:
+    """Whole years of an average, 0 to N_AGES - 1; a sum of whole years over the members
+    of a cell divided by their number can fall a rounding error short of a whole year."""
+    return min(max(int(years + 1e-9), 0), N_AGES - 1)
 
 
 # d = draw, c = county, k = scheme, s = sex, a = age, y = year index
@@ -170,316 +224,449 @@ def project_pensions(
     balance0: np.ndarray,  # [K, C]
     out: np.ndarray,  # [V, D, C, K, Y]
 ) -> None:
-    """Project every scheme of every county for the draws ``draws`` into ``out``."""
+    """Project every scheme of every county for the draws ``draws`` into ``out``.
+
+    Draws and counties are independent given the draw's death probabilities and wages,
+    so the parallel loop runs over (draw, county) pairs: a chunk of fewer draws than
+    threads still keeps every thread busy."""
     n_draws = draws.shape[0]
     n_years = cpi.shape[1]
     n_counties = population.shape[2]
     n_schemes = kind.shape[0]
+    # Death probabilities and wage level of each draw, shared by all its counties; with
+    # process risk also log(1 - q), which every death count of the cell starts from.
+    q = np.empty((n_draws, n_years, N_SEXES, N_AGES))
+    log1m_q = np.empty((n_draws, n_years if process_risk else 0, N_SEXES, N_AGES))
+    wage = np.empty((n_draws, n_years))
     for i in numba.prange(n_draws):
-        d = draws[i]
-        # Death probabilities and wage level of this draw, shared by all counties.
-        q = np.empty((n_years, N_SEXES, N_AGES))
+        _death_probabilities(mortality_index[i], qbar, bx, process_risk, q[i], log1m_q[i])
+        wage[i, 0] = wage0
+        for y in range(1, n_years):
+            wage[i, y] = wage[i, y - 1] * (1.0 + wage_growth[i, y])
+    retire_from, retire_to = _retirement_ages(retire)
+    for t in numba.prange(n_draws * n_counties):
+        i = t // n_counties
+        c = t % n_counties
+        work = np.empty(N_FIELDS * FIELD)
+        for k in range(n_schemes):
+            _project_unit(
+                seed, draws[i], i, c, k, n_counties, process_risk, cpi[i], real_wage_growth[i],
+                fund_return[i], wage[i], q[i], log1m_q[i], population[i], kind[k], pool_rate[k],
+                account_rate[k], base_factor[k], basic_factor[k], flat_contribution[k],
+                flat_subsidy[k], basic0[k], retire[k], retire_from[k], retire_to[k],
+                payout_months[k], pen_known[k], pen_rule[k], basic_known[k], basic_rule[k],
+                supplement[k], coverage[k, c], coverage_path[k], leak[k], arrears_rates[k],
+                arrears0[k, c], a0[k, c], acc0[k, c], sv0[k, c], p0[k, c], pen0[k, c],
+                balance0[k, c], work, out,
+            )  # fmt: skip
+
+
+@njit
+def _death_probabilities(
+    mortality_index: np.ndarray,  # [Y, S]
+    qbar: np.ndarray,  # [S, A, Y]
+    bx: np.ndarray,  # [S, A]
+    risk: bool,
+    q: np.ndarray,  # [Y, S, A], filled
+    log1m_q: np.ndarray,  # [Y, S, A], filled with log(1 - q) with process risk
+) -> None:
+    """One draw's death probabilities, ``q = min(qbar exp(b eps), 1)`` (Lee-Carter)."""
+    for y in range(q.shape[0]):
+        for s in range(N_SEXES):
+            eps = mortality_index[y, s]
+            for a in range(N_AGES):
+                q[y, s, a] = min(qbar[s, a, y] * math.exp(bx[s, a] * eps), 1.0)
+                if risk:
+                    log1m_q[y, s, a] = math.log1p(-q[y, s, a])
+
+
+@njit
+def _retirement_ages(retire: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ages ``[from, to)`` outside which nobody retires, by scheme, year and sex: a
+    year's retirements visit those cells only."""
+    n_schemes, n_years = retire.shape[0], retire.shape[1]
+    retire_from = np.full((n_schemes, n_years, N_SEXES), N_AGES, dtype=np.int64)
+    retire_to = np.zeros((n_schemes, n_years, N_SEXES), dtype=np.int64)
+    for k in range(n_schemes):
         for y in range(n_years):
             for s in range(N_SEXES):
-                eps = mortality_index[i, y, s]
                 for a in range(N_AGES):
-                    q[y, s, a] = min(qbar[s, a, y] * math.exp(bx[s, a] * eps), 1.0)
-        wage = np.empty(n_years)
-        wage[0] = wage0
-        for y in range(1, n_years):
-            wage[y] = wage[y - 1] * (1.0 + wage_growth[i, y])
-        st_a = np.empty((n_schemes, N_SEXES, N_AGES))
-        st_acc = np.empty((n_schemes, N_SEXES, N_AGES))
-        st_sv = np.empty((n_schemes, N_SEXES, N_AGES))
-        st_p = np.empty((n_schemes, N_SEXES, N_AGES))
-        st_pen = np.empty((n_schemes, N_SEXES, N_AGES))
-        st_sup = np.empty((n_schemes, N_SEXES, N_AGES))
-        for c in range(n_counties):
-            st_a[:, :, :] = a0[:, c]
-            st_acc[:, :, :] = acc0[:, c]
-            st_sv[:, :, :] = sv0[:, c]
-            st_p[:, :, :] = p0[:, c]
-            st_pen[:, :, :] = pen0[:, c]
-            st_sup[:, :, :] = 0.0
-            balance = balance0[:, c].copy()
-            arrears = arrears0[:, c].copy()
-            basic = basic0.copy()
-            for y in range(n_years):
-                r = fund_return[i, y]
-                pop = population[i, y, c]
-                for k in range(n_schemes):
-                    _scheme_year(
-                        seed,
-                        d,
-                        i,
-                        y,
-                        c,
-                        k,
-                        process_risk,
-                        r,
-                        cpi[i, y],
-                        real_wage_growth[i, y],
-                        wage[y],
-                        q[y],
-                        pop,
-                        kind[k],
-                        pool_rate[k, y],
-                        account_rate[k, y],
-                        base_factor[k, y],
-                        basic_factor[k],
-                        flat_contribution[k, y],
-                        flat_subsidy[k, y],
-                        basic,
-                        retire[k, y],
-                        payout_months[k],
-                        pen_known[k, y],
-                        pen_rule[k, y],
-                        basic_known[k, y],
-                        basic_rule[k, y],
-                        supplement[k, y],
-                        coverage[k, c],
-                        coverage_path[k, y],
-                        leak[k, y],
-                        arrears_rates[k],
-                        arrears,
-                        balance,
-                        st_a[k],
-                        st_acc[k],
-                        st_sv[k],
-                        st_p[k],
-                        st_pen[k],
-                        st_sup[k],
-                        n_counties,
-                        out,
-                    )
+                    if retire[k, y, s, a] > 0.0:
+                        retire_from[k, y, s] = min(retire_from[k, y, s], a)
+                        retire_to[k, y, s] = a + 1
+    return retire_from, retire_to
 
 
 @njit
-def _age_one_year(x: np.ndarray) -> None:
-    x[N_AGES - 1] += x[N_AGES - 2]
-    for a in range(N_AGES - 2, 0, -1):
-        x[a] = x[a - 1]
-    x[0] = 0.0
-
-
-@njit
-def _scheme_year(
+def _project_unit(
     seed: int,
     d: int,
     i: int,
-    y: int,
     c: int,
     k: int,
+    n_counties: int,
     risk: bool,
-    r: float,
-    cpi: float,
-    real: float,
-    wage: float,
-    q: np.ndarray,  # [S, A]
-    pop: np.ndarray,  # [S, A] after this year's deaths
+    cpi: np.ndarray,  # [Y]
+    real: np.ndarray,  # [Y]
+    fund_return: np.ndarray,  # [Y]
+    wage: np.ndarray,  # [Y]
+    q: np.ndarray,  # [Y, S, A]
+    log1m_q: np.ndarray,  # [Y, S, A] log(1 - q), with process risk
+    pop: np.ndarray,  # [Y, C, S, A]
     kind: int,
-    pool_rate: float,
-    account_rate: float,
-    base_factor: float,
+    pool_rate: np.ndarray,  # [Y]
+    account_rate: np.ndarray,
+    base_factor: np.ndarray,
     basic_factor: float,
+    flat_contribution: np.ndarray,
+    flat_subsidy: np.ndarray,
+    basic: float,  # resident basic pension a month, raised in place from the second year
+    retire: np.ndarray,  # [Y, S, A]
+    retire_from: np.ndarray,  # int64[Y, S]
+    retire_to: np.ndarray,  # int64[Y, S]
+    payout_months: np.ndarray,  # [A]
+    pen_known: np.ndarray,  # [Y]
+    pen_rule: np.ndarray,  # [Y, 2]
+    basic_known: np.ndarray,
+    basic_rule: np.ndarray,
+    supplement: np.ndarray,  # [Y, A]
+    coverage: np.ndarray,  # [S, A]
+    coverage_path: np.ndarray,  # [Y]
+    leak: np.ndarray,  # [Y, 3]
+    arrears_rates: np.ndarray,  # [2]
+    arrears: float,
+    a0: np.ndarray,  # [S, A]
+    acc0: np.ndarray,
+    sv0: np.ndarray,
+    p0: np.ndarray,
+    pen0: np.ndarray,
+    balance: float,
+    work: np.ndarray,  # [N_FIELDS * FIELD] workspace
+    out: np.ndarray,  # [V, D, C, K, Y]
+) -> None:
+    """Every year of one scheme in one county (steps 1-5 of the module docstring)."""
+    n_years = cpi.shape[0]
+    unit = k * n_counties + c
+    base_cell = unit * N_SEXES * N_AGES
+    offset = RING - N_AGES
+    work[:] = 0.0
+    for s in range(N_SEXES):
+        for a in range(N_AGES):
+            j = _field(0, s, offset) + np.uint64(a)
+            work[j + _field(ACT, 0, 0)] = a0[s, a]
+            work[j + _field(ACC, 0, 0)] = acc0[s, a]
+            work[j + _field(SV, 0, 0)] = sv0[s, a]
+            work[j + _field(PENS, 0, 0)] = p0[s, a]
+            work[j + _field(PEN, 0, 0)] = pen0[s, a]
+    for y in range(n_years):
+        # 1. Raises: pensions in payment from the base year on (the state holds 2012
+        # amounts); the resident basic pension from the year after (its base-year level
+        # is given).
+        pen_raise = _raise(
+            pen_known[y], pen_rule[y, RULE_CPI], pen_rule[y, RULE_WAGE], cpi[y], real[y]
+        )
+        if y > 0:
+            basic *= 1.0 + _raise(
+                basic_known[y], basic_rule[y, RULE_CPI], basic_rule[y, RULE_WAGE], cpi[y], real[y]
+            )
+        # 2-3. Deaths and entrants, cell by cell, then the year's totals.
+        if risk:
+            _draw_deaths(work, offset, q[y], log1m_q[y], seed, d, y, base_cell)
+        _deaths_and_entrants(
+            work, offset, risk, 1.0 + pen_raise, q[y], coverage, coverage_path[y], pop[y, c]
+        )
+        accounts, refunds, contributors, pensioners, pension_paid, supplement_paid = _totals(
+            work, offset
+        )
+        if y > 0:
+            # Last year's year-end accounts: what this year's deaths started from.
+            out[V_ACCOUNTS, i, c, k, y - 1] = accounts
+        # 4. Flows of the year.
+        if kind == EMPLOYEE:
+            credit = wage[y] * base_factor[y] * account_rate[y]
+        elif kind == RESIDENT:
+            credit = flat_contribution[y] + flat_subsidy[y]
+        else:
+            credit = 0.0
+        values = _flows(
+            kind, contributors, pensioners, refunds, pension_paid, wage[y], base_factor[y],
+            pool_rate[y] + account_rate[y], flat_contribution[y], flat_subsidy[y], basic,
+            arrears, arrears_rates, leak[y], fund_return[y], balance, risk, seed, d, y, unit,
+        )  # fmt: skip
+        for v in range(len(values)):
+            out[v, i, c, k, y] = values[v]
+        out[V_SUPPLEMENTS, i, c, k, y] = supplement_paid
+        balance = values[V_BALANCE]
+        arrears = values[V_ARREARS]
+        # 5. Accounts are credited, members age, and those reaching a retirement age
+        # retire.
+        _credit(work, offset, kind != CLOSED, credit, 1.0 + fund_return[y])
+        offset = _age(work, offset)
+        _retire(
+            work, offset, kind, wage[y], basic_factor, supplement[y], retire[y], retire_from[y],
+            retire_to[y], payout_months, risk, seed, d, y, base_cell,
+        )  # fmt: skip
+    out[V_ACCOUNTS, i, c, k, n_years - 1] = _accounts(work, offset)
+
+
+@njit
+def _flows(
+    kind: int,
+    contributors: float,
+    pensioners: float,
+    refunds: float,
+    pension_paid: float,
+    wage: float,  # the city's average wage
+    base_factor: float,  # contribution base / average wage (employee schemes)
+    rate: float,  # employer + employee rate
     flat_contribution: float,
     flat_subsidy: float,
-    basic: np.ndarray,  # [K] resident basic pension a month, updated in place
-    retire: np.ndarray,  # [S, A]
-    payout_months: np.ndarray,  # [A]
-    pen_known: float,
-    pen_rule: np.ndarray,
-    basic_known: float,
-    basic_rule: np.ndarray,
-    supplement: np.ndarray,  # [A]
-    coverage: np.ndarray,  # [S, A]
-    coverage_mult: float,
-    leak: np.ndarray,
-    arrears_rates: np.ndarray,
-    arrears: np.ndarray,  # [K], updated in place
-    balance: np.ndarray,  # [K], updated in place
-    act: np.ndarray,  # [S, A] state, updated in place
-    acc: np.ndarray,
-    sv: np.ndarray,
-    pens: np.ndarray,
-    pen: np.ndarray,
-    sup: np.ndarray,
-    n_counties: int,
-    out: np.ndarray,
-) -> None:
-    # 1. Raises: pensions in payment from the base year on (the state holds 2012 amounts);
-    # the resident basic pension from the year after (its base-year level is given).
-    pen_raise = _raise(pen_known, pen_rule[RULE_CPI], pen_rule[RULE_WAGE], cpi, real)
-    if y > 0:
-        basic[k] *= 1.0 + _raise(
-            basic_known, basic_rule[RULE_CPI], basic_rule[RULE_WAGE], cpi, real
-        )
-    base_cell = ((k * n_counties + c) * N_SEXES) * N_AGES
-    contributors, pensioners, refunds, pension_paid, supplement_paid = _deaths_and_entrants(
-        act, acc, sv, pens, pen, sup, pen_raise, q, pop, coverage, coverage_mult, risk, seed,
-        d, y, base_cell,
-    )  # fmt: skip
-    # 4. Flows of the year.
+    basic: float,  # resident basic pension a month
+    arrears: float,
+    arrears_rates: np.ndarray,  # [2]
+    leak: np.ndarray,  # [3]
+    r: float,  # the year's return on the fund
+    balance: float,
+    risk: bool,
+    seed: int,
+    d: int,
+    y: int,
+    unit: int,
+) -> tuple[float, float, float, float, float, float, float, float, float, float, float, float]:
+    """Step 4: the year's flows, in VARIABLES order from contributors to arrears."""
     contributions = 0.0
     subsidies = 0.0
     arrears_recovered = 0.0
     if kind == EMPLOYEE:
         base = contributors * wage * base_factor
-        due = base * (pool_rate + account_rate)
+        due = base * rate
         new_arrears = due * arrears_rates[0]
-        arrears_recovered = arrears[k] * arrears_rates[1]
-        arrears[k] += new_arrears - arrears_recovered
+        arrears_recovered = arrears * arrears_rates[1]
+        arrears += new_arrears - arrears_recovered
         contributions = due - new_arrears
-        credit = wage * base_factor * account_rate
     elif kind == RESIDENT:
         contributions = contributors * flat_contribution
         subsidies = contributors * flat_subsidy
-        credit = flat_contribution + flat_subsidy
-    else:
-        credit = 0.0
     benefits = pension_paid
     if kind == RESIDENT:
-        basic_paid = pensioners * basic[k] * 12.0
+        basic_paid = pensioners * basic * 12.0
         benefits += basic_paid
         subsidies += basic_paid  # the basic pension is paid from budgets
     leakage = 0.0
     if leak[0] > 0.0 and pensioners > 0.0:
-        cases = _count(pensioners, leak[0], risk, seed, S_LEAKAGE, d, y, k * n_counties + c)
+        cases = _count(pensioners, leak[0], risk, seed, S_LEAKAGE, d, y, unit)
         leakage = cases * (benefits / pensioners) / 12.0 * leak[1]
     recoveries = leakage * leak[2]
     net = contributions + subsidies + arrears_recovered + recoveries
     net -= benefits + refunds + leakage
-    interest = r * (balance[k] + 0.5 * net)
+    interest = r * (balance + 0.5 * net)
     income = contributions + subsidies + arrears_recovered + recoveries + interest
     outgo = benefits + refunds + leakage
-    balance[k] = balance[k] + income - outgo
-    # 5. Accounts are credited, members age, and those reaching a retirement age retire.
-    accounts = _age_and_retire(
-        act, acc, sv, pens, pen, sup, kind, credit, r, wage, basic_factor, supplement,
-        retire, payout_months, risk, seed, d, y, base_cell,
-    )  # fmt: skip
-    # In VARIABLES order.
-    values = (
+    balance = balance + income - outgo
+    return (
         contributors, pensioners, contributions, subsidies, arrears_recovered, recoveries,
-        interest, benefits, refunds, leakage, balance[k], arrears[k], accounts,
-        supplement_paid,
+        interest, benefits, refunds, leakage, balance, arrears,
     )  # fmt: skip
-    for v in range(len(values)):
-        out[v, i, c, k, y] = values[v]
+
+
+@njit
+def _draw_deaths(
+    work: np.ndarray,
+    offset: int,
+    q: np.ndarray,  # [S, A]
+    log1m_q: np.ndarray,  # [S, A]
+    seed: int,
+    d: int,
+    y: int,
+    base_cell: int,
+) -> None:
+    """With process risk: the year's deaths among actives and pensioners of every cell,
+    drawn into the scratch fields (a cell with nobody in it draws nothing)."""
+    h_act = hash4(seed, S_ACTIVE_DEATHS, d, y)
+    h_pens = hash4(seed, S_PENSIONER_DEATHS, d, y)
+    for s in range(N_SEXES):
+        b = _field(0, s, offset)
+        qs = q[s]
+        ls = log1m_q[s]
+        for a in range(N_AGES):
+            j = b + np.uint64(a)
+            cell = base_cell + s * N_AGES + a
+            act = work[j + _field(ACT, 0, 0)]
+            pens = work[j + _field(PENS, 0, 0)]
+            dead_act = 0.0
+            if act > 0.0:
+                dead_act = binomial_lq(act, qs[a], ls[a], h_act, cell)
+            dead_pens = 0.0
+            if pens > 0.0:
+                dead_pens = binomial_lq(pens, qs[a], ls[a], h_pens, cell)
+            work[j + _field(DEAD_ACT, 0, 0)] = dead_act
+            work[j + _field(DEAD_PENS, 0, 0)] = dead_pens
 
 
 @njit
 def _deaths_and_entrants(
-    act: np.ndarray,
-    acc: np.ndarray,
-    sv: np.ndarray,
-    pens: np.ndarray,
-    pen: np.ndarray,
-    sup: np.ndarray,
-    pen_raise: float,
-    q: np.ndarray,
-    pop: np.ndarray,
-    coverage: np.ndarray,
-    coverage_mult: float,
+    work: np.ndarray,
+    offset: int,
     risk: bool,
-    seed: int,
-    d: int,
-    y: int,
-    base_cell: int,
-) -> tuple[float, float, float, float, float]:
-    """Steps 1-3 for every cell; returns contributors, pensioners, account refunds,
-    pensions paid in the year and supplements paid in the year."""
+    pen_growth: float,  # 1 + the year's raise of pensions in payment
+    q: np.ndarray,  # [S, A]
+    coverage: np.ndarray,  # [S, A]
+    coverage_mult: float,
+    pop: np.ndarray,  # [S, A] after this year's deaths
+) -> None:
+    """Steps 1-3 for every cell. Each cell on its own, so the loop runs on vectors; the
+    year's totals are summed afterwards, in cell order (``_totals``)."""
+    for s in range(N_SEXES):
+        b = _field(0, s, offset)
+        qs = q[s]
+        cs = coverage[s]
+        ps = pop[s]
+        for a in range(N_AGES):
+            j = b + np.uint64(a)
+            qa = qs[a]
+            pen = work[j + _field(PEN, 0, 0)] * pen_growth
+            # Deaths. Heirs get a dead member's account back.
+            act = work[j + _field(ACT, 0, 0)]
+            dead = work[j + _field(DEAD_ACT, 0, 0)] if risk else act * qa
+            f = dead / act if act > 0.0 else 0.0
+            acc = work[j + _field(ACC, 0, 0)]
+            work[j + _field(OLD_ACC, 0, 0)] = acc
+            refund = acc * f
+            work[j + _field(REFUND, 0, 0)] = refund
+            work[j + _field(ACC, 0, 0)] = acc - refund
+            sv = work[j + _field(SV, 0, 0)]
+            work[j + _field(SV, 0, 0)] = sv - sv * f
+            act -= dead
+            pens = work[j + _field(PENS, 0, 0)]
+            dead = work[j + _field(DEAD_PENS, 0, 0)] if risk else pens * qa
+            f = dead / pens if pens > 0.0 else 0.0
+            work[j + _field(PEN, 0, 0)] = pen - pen * f
+            sup = work[j + _field(SUP, 0, 0)]
+            work[j + _field(SUP, 0, 0)] = sup - sup * f
+            work[j + _field(PENS, 0, 0)] = pens - dead
+            # Entrants up to the coverage target (zero outside contributing ages); whole
+            # persons when counts are random.
+            target = cs[a] * coverage_mult * ps[a]
+            if target > act:
+                gap = target - act
+                act += np.floor(gap + 0.5) if risk else gap
+            work[j + _field(ACT, 0, 0)] = act
+
+
+@njit
+def _totals(work: np.ndarray, offset: int) -> tuple[float, float, float, float, float, float]:
+    """Sums over the cells, in the order sex, age: last year's year-end accounts, this
+    year's refunds, contributors, pensioners, pensions and supplements paid."""
+    accounts = 0.0
+    refunds = 0.0
     contributors = 0.0
     pensioners = 0.0
-    refunds = 0.0
     pension_paid = 0.0
     supplement_paid = 0.0
     for s in range(N_SEXES):
+        b = _field(0, s, offset)
         for a in range(N_AGES):
-            cell = base_cell + s * N_AGES + a
-            pen[s, a] *= 1.0 + pen_raise
-            # Deaths. Heirs get a dead member's account back.
-            dead = _count(act[s, a], q[s, a], risk, seed, S_ACTIVE_DEATHS, d, y, cell)
-            f = _share(dead, act[s, a])
-            refunds += acc[s, a] * f
-            acc[s, a] -= acc[s, a] * f
-            sv[s, a] -= sv[s, a] * f
-            act[s, a] -= dead
-            dead = _count(pens[s, a], q[s, a], risk, seed, S_PENSIONER_DEATHS, d, y, cell)
-            f = _share(dead, pens[s, a])
-            pen[s, a] -= pen[s, a] * f
-            sup[s, a] -= sup[s, a] * f
-            pens[s, a] -= dead
-            # Entrants up to the coverage target (zero outside contributing ages); whole
-            # persons when counts are random.
-            target = coverage[s, a] * coverage_mult * pop[s, a]
-            if target > act[s, a]:
-                gap = target - act[s, a]
-                act[s, a] += math.floor(gap + 0.5) if risk else gap
-            contributors += act[s, a]
-            pensioners += pens[s, a]
-            pension_paid += pen[s, a]
-            supplement_paid += sup[s, a]
-    return contributors, pensioners, refunds, pension_paid, supplement_paid
+            j = b + np.uint64(a)
+            accounts += work[j + _field(OLD_ACC, 0, 0)]
+            refunds += work[j + _field(REFUND, 0, 0)]
+            contributors += work[j + _field(ACT, 0, 0)]
+            pensioners += work[j + _field(PENS, 0, 0)]
+            pension_paid += work[j + _field(PEN, 0, 0)]
+            supplement_paid += work[j + _field(SUP, 0, 0)]
+    return accounts, refunds, contributors, pensioners, pension_paid, supplement_paid
 
 
 @njit
-def _whole_years(years: float) -> int:
-    """Whole years of an average, 0 to N_AGES - 1; a sum of whole years over the members
-    of a cell divided by their number can fall a rounding error short of a whole year."""
-    return min(max(int(years + 1e-9), 0), N_AGES - 1)
+def _accounts(work: np.ndarray, offset: int) -> float:
+    """The account total of members not yet drawing, in the order sex, age."""
+    accounts = 0.0
+    for s in range(N_SEXES):
+        b = _field(ACC, s, offset)
+        for a in range(N_AGES):
+            accounts += work[b + np.uint64(a)]
+    return accounts
 
 
 @njit
-def _age_and_retire(
-    act: np.ndarray,
-    acc: np.ndarray,
-    sv: np.ndarray,
-    pens: np.ndarray,
-    pen: np.ndarray,
-    sup: np.ndarray,
+def _credit(work: np.ndarray, offset: int, service: bool, credit: float, growth: float) -> None:
+    """Step 5, first part: accounts get the year's credit per active and the return;
+    service years are counted (schemes that take contributions)."""
+    for s in range(N_SEXES):
+        b = _field(0, s, offset)
+        for a in range(N_AGES):
+            j = b + np.uint64(a)
+            act = work[j + _field(ACT, 0, 0)]
+            acc = work[j + _field(ACC, 0, 0)]
+            work[j + _field(ACC, 0, 0)] = (acc + act * credit) * growth
+            if service:
+                work[j + _field(SV, 0, 0)] += act
+
+
+@njit
+def _age(work: np.ndarray, offset: int) -> int:
+    """Everyone a year older; returns the new offset. Age 100 is open: it gains age 99.
+    The new age 0 is the cell below the window, empty since the ring was cleared; when the
+    window reaches the bottom of the ring it moves back to the top."""
+    for f in range(N_STATE):
+        for s in range(N_SEXES):
+            b = _field(f, s, offset)
+            top = b + np.uint64(N_AGES - 1)
+            work[top - np.uint64(1)] = work[top] + work[top - np.uint64(1)]
+    if offset > 0:
+        return offset - 1
+    # Move the window's ages 0-99 (next year's 1-100) to the top of the ring and clear
+    # the rest. Rare: only projections over RING - N_AGES years reach this.
+    new = RING - N_AGES
+    for f in range(N_STATE):
+        for s in range(N_SEXES):
+            b = _field(f, s, 0)
+            for a in range(N_AGES - 2, -1, -1):
+                work[b + np.uint64(new + 1 + a)] = work[b + np.uint64(a)]
+            for j in range(new + 1):
+                work[b + np.uint64(j)] = 0.0
+    return new
+
+
+@njit
+def _retire(
+    work: np.ndarray,
+    offset: int,
     kind: int,
-    credit: float,
-    r: float,
     wage: float,
     basic_factor: float,
-    supplement: np.ndarray,
-    retire: np.ndarray,
-    payout_months: np.ndarray,
+    supplement: np.ndarray,  # [A]
+    retire: np.ndarray,  # [S, A]
+    retire_from: np.ndarray,  # int64[S]
+    retire_to: np.ndarray,  # int64[S]
+    payout_months: np.ndarray,  # [A]
     risk: bool,
     seed: int,
     d: int,
     y: int,
     base_cell: int,
-) -> float:
-    """Step 5 for every cell; returns the account total of members not yet drawing."""
-    accounts = 0.0
+) -> None:
+    """Step 5, second part: those at a retirement age (after ageing) retire, turning their
+    account (÷ payout months) and service years into a pension."""
+    h = hash4(seed, S_RETIREMENTS, d, y) if risk else np.uint64(0)
     for s in range(N_SEXES):
-        for a in range(N_AGES):
-            acc[s, a] = (acc[s, a] + act[s, a] * credit) * (1.0 + r)
-            if kind != CLOSED:
-                sv[s, a] += act[s, a]
-        _age_one_year(act[s])
-        _age_one_year(acc[s])
-        _age_one_year(sv[s])
-        _age_one_year(pens[s])
-        _age_one_year(pen[s])
-        _age_one_year(sup[s])
-        for a in range(N_AGES):
-            if retire[s, a] > 0.0 and act[s, a] > 0.0:
+        b = _field(0, s, offset)
+        for a in range(retire_from[s], retire_to[s]):
+            j = b + np.uint64(a)
+            act = work[j + _field(ACT, 0, 0)]
+            if retire[s, a] > 0.0 and act > 0.0:
                 cell = base_cell + s * N_AGES + a
-                n = _count(act[s, a], retire[s, a], risk, seed, S_RETIREMENTS, d, y, cell)
-                f = _share(n, act[s, a])
-                moved_acc = acc[s, a] * f
-                moved_sv = sv[s, a] * f
+                n = binomial_at(act, retire[s, a], h, cell) if risk else act * retire[s, a]
+                f = _share(n, act)
+                moved_acc = work[j + _field(ACC, 0, 0)] * f
+                moved_sv = work[j + _field(SV, 0, 0)] * f
                 # Account pension (monthly account / divisor) and the basic pension
                 # (a share of the year's wage per service year), both as yearly amounts.
-                pen[s, a] += 12.0 * moved_acc / payout_months[a] + basic_factor * moved_sv * wage
+                work[j + _field(PEN, 0, 0)] += (
+                    12.0 * moved_acc / payout_months[a] + basic_factor * moved_sv * wage
+                )
                 if kind == RESIDENT and n > 0.0:
-                    sup[s, a] += 12.0 * n * supplement[_whole_years(moved_sv / n)]
-                pens[s, a] += n
-                act[s, a] -= n
-                acc[s, a] -= moved_acc
-                sv[s, a] -= moved_sv
-            accounts += acc[s, a]
-    return accounts
+                    work[j + _field(SUP, 0, 0)] += 12.0 * n * supplement[_whole_years(moved_sv / n)]
+                work[j + _field(PENS, 0, 0)] += n
+                work[j + _field(ACT, 0, 0)] = act - n
+                work[j + _field(ACC, 0, 0)] -= moved_acc
+                work[j + _field(SV, 0, 0)] -= moved_sv

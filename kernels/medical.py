@@ -68,7 +68,7 @@ import numpy as np
 
 from kernels.fund import settle_year
 from kernels.jit import njit, pjit
-from kernels.rng import normal, uniform
+from kernels.rng import hash4, mix_in, normal, uniform_bits
 from kernels.sampling import poisson
 
 __all__ = [
@@ -144,10 +144,12 @@ def claims_total(
         return 0.0
     if n < EXACT_BELOW:
         total = 0.0
-        stream = stream0 + S_SEVERITY
+        # The cell's hash prefix, once: each uniform is then one more link of the chain
+        # (the same bits as uniform(seed, stream, draw, year, cell, k)).
+        h = mix_in(hash4(seed, stream0 + S_SEVERITY, draw, year), cell)
         for j in range(int(n)):
-            u1 = uniform(seed, stream, draw, year, cell, 2 * j)
-            u2 = uniform(seed, stream, draw, year, cell, 2 * j + 1)
+            u1 = uniform_bits(mix_in(h, 2 * j))
+            u2 = uniform_bits(mix_in(h, 2 * j + 1))
             z = math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
             total += _benefit(math.exp(mu + sigma * z), deductible, ratio, limit)
         return total

@@ -5,7 +5,8 @@ Projected once per chunk of draws and read by every scheme, the pensions
 (``kernels.cohort``) and the claims schemes alike: deaths now, births and ageing at the
 year end; the city-level unit, with no residents of its own, sees the sum of the
 counties (its members come from the whole city). ``out[i, y]`` is the population during
-year ``y``, after that year's deaths.
+year ``y``, after that year's deaths. A draw's death probabilities (and, with process risk,
+``log(1 - q)``) are computed once and shared by its counties.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from kernels.cohort import (
     _count,
 )
 from kernels.jit import njit, pjit
-from kernels.sampling import poisson
+from kernels.rng import hash4
+from kernels.sampling import binomial_lq, poisson
 
 __all__ = ["project_population"]
 
@@ -50,7 +52,17 @@ def project_population(
     n_counties = pop0.shape[0]
     for i in numba.prange(draws.shape[0]):
         d = draws[i]
-        q = np.empty((N_SEXES, N_AGES))
+        # The draw's death probabilities, shared by its counties (with process risk also
+        # log(1 - q), which every count of deaths starts from).
+        q = np.empty((n_years, N_SEXES, N_AGES))
+        log1m_q = np.empty((n_years if process_risk else 0, N_SEXES, N_AGES))
+        for y in range(n_years):
+            for s in range(N_SEXES):
+                eps = mortality_index[i, y, s]
+                for a in range(N_AGES):
+                    q[y, s, a] = min(qbar[s, a, y] * math.exp(bx[s, a] * eps), 1.0)
+                    if process_risk:
+                        log1m_q[y, s, a] = math.log1p(-q[y, s, a])
         pop = np.empty((N_SEXES, N_AGES))
         city = np.zeros((n_years, N_SEXES, N_AGES))
         for c in range(n_counties):
@@ -58,11 +70,8 @@ def project_population(
                 continue
             pop[:, :] = pop0[c]
             for y in range(n_years):
-                for s in range(N_SEXES):
-                    eps = mortality_index[i, y, s]
-                    for a in range(N_AGES):
-                        q[s, a] = min(qbar[s, a, y] * math.exp(bx[s, a] * eps), 1.0)
-                _population_deaths(pop, q, city[y], process_risk, seed, d, y, c)
+                logs = log1m_q[y] if process_risk else q[y]
+                _population_deaths(pop, q[y], logs, city[y], process_risk, seed, d, y, c)
                 out[i, y, c] = pop
                 _population_births(pop, fertility, boy_share, process_risk, seed, d, y, c)
         for c in range(n_counties):
@@ -72,14 +81,30 @@ def project_population(
 
 @njit
 def _population_deaths(
-    pop: np.ndarray, q: np.ndarray, city: np.ndarray, risk: bool, seed: int, d: int, y: int, c: int
+    pop: np.ndarray,
+    q: np.ndarray,
+    log1m_q: np.ndarray,  # log(1 - q) with process risk
+    city: np.ndarray,
+    risk: bool,
+    seed: int,
+    d: int,
+    y: int,
+    c: int,
 ) -> None:
     """This year's deaths among a county's residents; the survivors are added to the
     city's population of the year."""
+    if risk:
+        h = hash4(seed, S_POP_DEATHS, d, y)
+        for s in range(N_SEXES):
+            for a in range(N_AGES):
+                cell = (c * N_SEXES + s) * N_AGES + a
+                pop[s, a] -= binomial_lq(pop[s, a], q[s, a], log1m_q[s, a], h, cell)
+    else:
+        for s in range(N_SEXES):
+            for a in range(N_AGES):
+                pop[s, a] -= pop[s, a] * q[s, a]
     for s in range(N_SEXES):
         for a in range(N_AGES):
-            cell = (c * N_SEXES + s) * N_AGES + a
-            pop[s, a] -= _count(pop[s, a], q[s, a], risk, seed, S_POP_DEATHS, d, y, cell)
             city[s, a] += pop[s, a]
 
 

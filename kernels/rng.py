@@ -11,6 +11,11 @@ running state with the golden-ratio increment and mixed. Avalanche is complete a
 mix, so neighbouring counters give independent-looking outputs (tested in
 ``tests/test_rng.py`` against a pure-numpy twin and with goodness-of-fit checks).
 
+The chain is a prefix: ``hash4`` mixes (seed, stream, draw, year), and each further
+coordinate is one more link (``mix_in``). A kernel drawing for every cell of a year hashes
+the prefix once and spends two links a uniform (cell, then k) instead of six; the bits are
+the same as ``hash6``'s.
+
 # s = seed, t = stream, d = draw (global), y = year index, c = cell, k = sub-variate
 """
 
@@ -23,7 +28,17 @@ import numpy as np
 
 from kernels.jit import njit, pjit
 
-__all__ = ["GOLDEN", "hash6", "normal", "normal_block", "uniform", "uniform_block"]
+__all__ = [
+    "GOLDEN",
+    "hash4",
+    "hash6",
+    "mix_in",
+    "normal",
+    "normal_block",
+    "uniform",
+    "uniform_bits",
+    "uniform_block",
+]
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -39,22 +54,42 @@ def _mix(z: np.uint64) -> np.uint64:
 
 
 @njit
+def mix_in(h: np.uint64, coordinate: int) -> np.uint64:
+    """One link of the chain: the running state ``h`` with the next coordinate mixed in."""
+    return _mix(np.uint64(h) + np.uint64(coordinate) + GOLDEN)
+
+
+@njit
+def hash4(seed: int, stream: int, draw: int, year: int) -> np.uint64:
+    """The chain over (seed, stream, draw, year): the prefix every cell of a year shares.
+
+    ``mix_in(mix_in(hash4(s, t, d, y), cell), k) == hash6(s, t, d, y, cell, k)`` bit for bit,
+    so a kernel that draws for many cells of one year hashes the prefix once and two links
+    a variate instead of six."""
+    h = _mix(np.uint64(seed) + GOLDEN)
+    h = mix_in(h, stream)
+    h = mix_in(h, draw)
+    return mix_in(h, year)
+
+
+@njit
 def hash6(seed: int, stream: int, draw: int, year: int, cell: int, k: int) -> np.uint64:
     """64 random bits for one coordinate tuple (all non-negative integers)."""
-    h = _mix(np.uint64(seed) + GOLDEN)
-    h = _mix(h + np.uint64(stream) + GOLDEN)
-    h = _mix(h + np.uint64(draw) + GOLDEN)
-    h = _mix(h + np.uint64(year) + GOLDEN)
-    h = _mix(h + np.uint64(cell) + GOLDEN)
-    return _mix(h + np.uint64(k) + GOLDEN)
+    return mix_in(mix_in(hash4(seed, stream, draw, year), cell), k)
+
+
+@njit
+def uniform_bits(h: np.uint64) -> float:
+    """The uniform variate of the 64 bits ``h`` (see :func:`uniform`)."""
+    return (float(h >> np.uint64(11)) + 0.5) * _TWO_POW_M53
 
 
 @njit
 def uniform(seed: int, stream: int, draw: int, year: int, cell: int, k: int) -> float:
-    """A uniform variate in the open interval (0, 1): 53 random bits, offset by half a step
-    so that neither 0 nor 1 occurs (logs and inverse CDFs stay finite)."""
-    bits = hash6(seed, stream, draw, year, cell, k) >> np.uint64(11)
-    return (float(bits) + 0.5) * _TWO_POW_M53
+    """A uniform variate in (0, 1]: 53 random bits, offset by half a step so that 0 never
+    occurs (logs stay finite). The top value rounds to exactly 1.0 (probability 2**-53),
+    which callers that invert a CDF handle (``kernels.sampling``)."""
+    return uniform_bits(hash6(seed, stream, draw, year, cell, k))
 
 
 @njit
@@ -64,8 +99,9 @@ def normal(seed: int, stream: int, draw: int, year: int, cell: int) -> float:
     Only the cosine branch is used, so each variate depends on its own coordinates alone
     (using the sine twin would tie two cells together and break chunk invariance when a
     caller asks for an odd count)."""
-    u1 = uniform(seed, stream, draw, year, cell, 0)
-    u2 = uniform(seed, stream, draw, year, cell, 1)
+    h = mix_in(hash4(seed, stream, draw, year), cell)
+    u1 = uniform_bits(mix_in(h, 0))
+    u2 = uniform_bits(mix_in(h, 1))
     return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
 
 
@@ -87,7 +123,7 @@ def normal_block(
 def uniform_block(
     seed: int, stream: int, draws: np.ndarray, n_years: int, n_cells: int, out: np.ndarray
 ) -> None:
-    """Fill ``out[d, y, c]`` with uniforms on (0, 1) for the global draw indices ``draws``."""
+    """Fill ``out[d, y, c]`` with uniforms on (0, 1] for the global draw indices ``draws``."""
     for i in numba.prange(draws.shape[0]):
         d = draws[i]
         for y in range(n_years):

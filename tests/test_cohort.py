@@ -23,7 +23,7 @@ from actuarial.member import member_pension
 from actuarial.pensions import PENSION_SCHEMES, KernelInputs
 from actuarial.projection import PensionModel, project
 from actuarial.scenarios import generate
-from kernels.cohort import INCOME, OUTGO, VARIABLES, project_pensions
+from kernels.cohort import INCOME, N_AGES, OUTGO, RING, VARIABLES, project_pensions
 
 SEED = 20130101
 BASE = 2013
@@ -217,6 +217,66 @@ def test_kernel__equals_reference_over_a_generation(
             schemes=[ENTERPRISE, URBAN_RESIDENT],
         )
     )
+
+
+#: Per-year inputs of the kernel and the axis of their years.
+YEAR_AXIS = {
+    "cpi": 1, "real_wage_growth": 1, "wage_growth": 1, "fund_return": 1,
+    "mortality_index": 1, "qbar": 2, "population": 1, "pool_rate": 1, "account_rate": 1,
+    "base_factor": 1, "flat_contribution": 1, "flat_subsidy": 1, "retire": 1,
+    "pen_known": 1, "pen_rule": 1, "basic_known": 1, "basic_rule": 1, "supplement": 1,
+    "coverage_path": 1, "leak": 1,
+}  # fmt: skip
+
+
+def _longer(inputs: dict[str, Any], n_years: int) -> dict[str, Any]:
+    """The inputs over ``n_years``: every per-year array carries its last year on."""
+    out = dict(inputs)
+    for name, axis in YEAR_AXIS.items():
+        x = inputs[name]
+        pad = [(0, 0)] * x.ndim
+        pad[axis] = (0, n_years - x.shape[axis])
+        out[name] = np.ascontiguousarray(np.pad(x, pad, mode="edge"))
+    return out
+
+
+@pytest.mark.parametrize("risk", [False, True], ids=["expected", "process_risk"])
+def test_kernel__equals_reference_over_more_years_than_the_ring_holds(
+    perturbed_model: PensionModel, risk: bool
+) -> None:
+    """The kernel keeps each sex's ages in a ring that moves down a cell a year; past
+    RING - N_AGES years the window moves back to the top of the ring."""
+    n_years = RING - N_AGES + 15
+    inputs = _kernel_inputs(
+        perturbed_model,
+        n_years=LONG_END - BASE + 1,
+        risk=risk,
+        draws=DRAWS[:1],
+        counties=[HONGTA] if risk else [0, HONGTA],
+        schemes=[ENTERPRISE, URBAN_RESIDENT] if risk else None,
+    )
+    _check_kernel_equals_reference(_longer(inputs, n_years))
+
+
+def test_run_chunk__fills_a_given_array_and_refuses_a_wrong_one(
+    baseline_model: PensionModel,
+) -> None:
+    """A caller running many chunks can hand the same arrays back; the results are those
+    of fresh ones."""
+    model = baseline_model
+    paths = generate(model.assumptions, seed=SEED, draws=DRAWS, years=model.years)
+    population = model.population(SEED, DRAWS, paths, process_risk=True)
+    reused = np.full_like(population, np.nan)
+    assert model.population(SEED, DRAWS, paths, process_risk=True, out=reused) is reused
+    np.testing.assert_array_equal(reused, population)
+    want = model.run_chunk(SEED, DRAWS, paths, process_risk=True, population=population)
+    out = np.full_like(want, np.nan)
+    got = model.run_chunk(SEED, DRAWS, paths, process_risk=True, population=population, out=out)
+    assert got is out
+    np.testing.assert_array_equal(got, want)
+    for bad in (out[:, :1], out.astype(np.float32), np.asfortranarray(out)):
+        with pytest.raises(ValueError, match=r"^out: "):
+            model.run_chunk(SEED, DRAWS, paths, process_risk=True, population=population, out=bad)
 
 
 # --- project(): the balance identity, labels and whole counts ---------------------------

@@ -91,3 +91,32 @@ def test_uniform__scalar_matches_block() -> None:
     out = np.empty((1, 3, 2))
     rng.uniform_block(11, 2, np.array([42], dtype=np.int64), 3, 2, out)
     assert rng.uniform(11, 2, 42, 2, 1, 0) == out[0, 2, 1]
+
+
+def test_hash_prefix__chain_equals_hash6() -> None:
+    """A year's prefix and two more links give the bits of the whole chain, so kernels
+    that hash the prefix once draw the same numbers."""
+    for seed, stream, draw, year, cell, k in [
+        (0, 0, 0, 0, 0, 0),
+        (12345, 11, 40, 87, 12119, 0),
+        (2**63 - 1, 1000, 2**40, 200, 10**6, 3),
+    ]:
+        # Bits pass through Python as np.uint64 (a plain int would be typed int64).
+        whole = np.uint64(rng.hash6(seed, stream, draw, year, cell, k))
+        prefix = np.uint64(rng.hash4(seed, stream, draw, year))
+        assert rng.mix_in(np.uint64(rng.mix_in(prefix, cell)), k) == whole
+        assert rng.uniform_bits(whole) == rng.uniform(seed, stream, draw, year, cell, k)
+        one = np.ones(1, dtype=np.uint64)
+        want = ref.hash6(seed, stream, one * draw, one * year, one * cell, k)[0]
+        assert whole == want
+
+
+def test_kernel_caches__are_stamped_with_the_whole_package() -> None:
+    """A kernel's cache goes stale when any kernel module changes (the samplers are
+    compiled into the claims kernels), not only its own."""
+    from kernels import dibao, jit
+
+    if not jit.CACHE:
+        pytest.skip("the on-disk cache is off")
+    locator = dibao.project_dibao._cache._impl.locator
+    assert locator.get_source_stamp() == jit.package_stamp()

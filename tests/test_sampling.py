@@ -14,10 +14,10 @@ import pytest
 import reference_sampling as ref
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy import stats
+from scipy import special, stats
 
-from kernels import sampling
-from kernels.sampling import EXACT_BELOW
+from kernels import rng, sampling
+from kernels.sampling import BLOCK, EXACT_BELOW, N_RECIPROCALS, SHORTCUT_BELOW
 
 # Worst total-variation distance between the approximate and the exact pmf over every
 # expected count at or above the threshold (the module docstring quotes the measurement).
@@ -111,7 +111,7 @@ def test_threshold__exact_below_normal_at_and_above() -> None:
     """The branch rule is on the rarer outcome's expected count, n * min(p, 1 - p)."""
     for d in range(200):
         u = ref.uniform(4, 0, d, 0, 0, 0)
-        z = ref.normal(4, 0, d, 0, 0)
+        z = ref.normal_quantile(u)  # the approximate branch reads the same uniform
         # 59 * 0.5 = 29.5 and 59 * (1 - 0.5) alike: inversion of the one uniform.
         assert sampling.binomial(59.0, 0.5, 4, 0, d, 0, 0) == ref.binomial_inversion(59, 0.5, u)
         # 600 * 0.95 is far above, but failures are the rarer outcome: 600 * 0.05 = 30.
@@ -125,6 +125,83 @@ def test_threshold__exact_below_normal_at_and_above() -> None:
         assert sampling.poisson(30.0, 4, 0, d, 0, 0) == max(
             math.floor(30 + math.sqrt(30) * z + 0.5), 0
         )
+
+
+def test_prefix_and_log_variants__equal_the_plain_samplers() -> None:
+    """What the kernels call (the year's hash prefix, log1p(-p) computed once) draws the
+    same counts as the plain samplers."""
+    for n in GRID_N:
+        for p in GRID_P:
+            for d in range(0, 200, 37):
+                h = np.uint64(rng.hash4(99, 1, d, 3))
+                want = sampling.binomial(n, p, 99, 1, d, 3, 7)
+                assert sampling.binomial_at(n, p, h, 7) == want
+                log1m_p = math.log1p(-p) if p < 1.0 else -math.inf
+                assert sampling.binomial_lq(n, p, log1m_p, h, 7) == want
+    for mean in GRID_MEAN:
+        for d in range(0, 200, 37):
+            h = np.uint64(rng.hash4(99, 1, d, 3))
+            assert sampling.poisson_at(mean, h, 7) == sampling.poisson(mean, 99, 1, d, 3, 7)
+
+
+def test_binomial_search__shortcut_and_blocks_equal_one_term_at_a_time() -> None:
+    """The kernel's search (shortcut to 0, blocks of terms, table of reciprocals) returns
+    what the one-term-at-a-time twin returns, also where u sits on the shortcut's margin,
+    where u is 1 (the search runs until the CDF rounds to 1), for fewer trials than a
+    block and for fractional n."""
+    generator = np.random.default_rng(4)
+    ns = [1.0, 3.0, 7.0, 8.0, 9.0, 15.5, 16.0, 17.0, 40.0, 300.0, 1e4, 1e7, 2.5, 29.9]
+    for n in ns:
+        for m in (1e-9, 0.01, 0.2, SHORTCUT_BELOW * 0.999, 0.7, 3.0, 8.5, 20.0, 29.9):
+            q = min(m / n, 0.5)
+            if n * q >= EXACT_BELOW:
+                continue
+            edge = (1.0 - n * q) - sampling.ZERO_MARGIN
+            us = [
+                *generator.random(200).tolist(),
+                *(edge + generator.normal(0, 1e-13, 50)).tolist(),
+                1.0,
+                1.0 - 2.0**-53,
+                2.0**-54,
+            ]
+            for u in us:
+                if not 0.0 < u <= 1.0:
+                    continue
+                want = ref.binomial_inversion(n, q, u)
+                assert sampling._binomial_inversion(n, q, math.log1p(-q), u) == want, (n, q, u)
+                assert sampling._binomial_inversion(n, q, math.nan, u) == want, (n, q, u)
+    # u = 1 with the largest exact expected count: many blocks, until the running CDF
+    # rounds to 1 (the table of reciprocals is longer than any such search).
+    k = sampling._binomial_inversion(1e6, 29.9e-6, math.log1p(-29.9e-6), 1.0)
+    assert 8 * BLOCK < k < N_RECIPROCALS
+    assert k == ref.binomial_inversion(1e6, 29.9e-6, 1.0)
+
+
+# ---------------------------------------------------------------- normal quantile
+
+
+def test_normal_quantile__equals_scipy_to_rounding() -> None:
+    """AS 241 against scipy's ndtri on a million uniforms of the generator and the ends of
+    its range (module docstring: at most 1.2e-15 relative, 2.7e-15 absolute)."""
+    u = np.empty((1000, 10, 100))
+    rng.uniform_block(3, 7, np.arange(1000, dtype=np.int64), 10, 100, u)
+    ends = [2.0**-54, 1.5 * 2.0**-53, 1e-11, 0.0749999, 0.075, 0.0750001, 0.5 + 2.0**-53]
+    ends += [0.925, 0.9250001, 1.0 - 1e-11, 1.0 - 2.0**-53]
+    u = np.concatenate([u.ravel(), np.array(ends), np.linspace(1e-6, 1.0 - 1e-6, 100_001)])
+    z = np.array([sampling.normal_quantile(x) for x in u.tolist()])
+    want = special.ndtri(u)
+    diff = np.abs(z - want)
+    assert diff.max() < 1e-14
+    assert (diff / np.maximum(np.abs(want), 1.0)).max() < 4e-15
+    away = np.abs(want) > 1e-3
+    assert (diff[away] / np.abs(want[away])).max() < 4e-15
+    # The twin is the same arithmetic, bit for bit.
+    for x in u[::997].tolist():
+        assert sampling.normal_quantile(x) == ref.normal_quantile(x)
+    # u = 1 (the generator's top value after rounding) mirrors its smallest value.
+    assert sampling.normal_quantile(1.0) == -sampling.normal_quantile(2.0**-54)
+    assert sampling.normal_quantile(1.0) == pytest.approx(-special.ndtri(2.0**-54), rel=1e-14)
+    assert sampling.binomial(1e6, 0.5, 1, 1, 1, 1, 1) >= 0.0
 
 
 # ---------------------------------------------------------------- exact branch
