@@ -19,6 +19,8 @@ import numpy as np
 import xarray as xr
 
 import actuarial.solvency  # noqa: F401  (registers ds.solvency)
+from actuarial.claims import LEVELS
+from actuarial.pensions import PENSION_SCHEMES
 
 if TYPE_CHECKING:
     from actuarial.assumptions import Assumptions
@@ -27,16 +29,6 @@ if TYPE_CHECKING:
 __all__ = ["ScenarioLike", "compare", "scenario"]
 
 ScenarioLike = Any  # Scenario | Reform | str | Path | Sequence[Reform | str]
-
-_LEVELS = ("central", "province", "city", "county")
-_PENSIONS = (
-    "enterprise_pension",
-    "institution_pension",
-    "rural_resident_pension",
-    "urban_resident_pension",
-    "land_lost_pension",
-    "old_rural_pension",
-)
 
 
 def scenario(
@@ -219,8 +211,8 @@ def _summarise(ds: xr.Dataset, discount_rate: float | None) -> xr.Dataset:
         "probability that at least one county's own fund is depleted by the end of the year"
     )
     levels = xr.concat(
-        [ds[f"subsidy_{lv}"].sum("county") for lv in _LEVELS], dim="level"
-    ).assign_coords(level=list(_LEVELS))
+        [ds[f"subsidy_{lv}"].sum("county") for lv in LEVELS], dim="level"
+    ).assign_coords(level=list(LEVELS))
     out["fiscal_cost"] = levels.mean("draw")
     out["fiscal_cost"].attrs = {"units": "CNY", "long_name": "subsidies paid, mean over draws"}
     out["fiscal_cost_total"] = levels.sum("year").mean("draw")
@@ -259,7 +251,7 @@ def _replacement_rate(ds: xr.Dataset) -> xr.DataArray:
     )
     rate = (per_head / wage).mean("draw", skipna=True)
     is_pension = xr.DataArray(
-        [s in _PENSIONS for s in ds["scheme"].values],
+        [s in PENSION_SCHEMES for s in ds["scheme"].values],
         dims="scheme",
         coords={"scheme": ds["scheme"]},
     )

@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from actuarial.claims import LEVELS
+
 if TYPE_CHECKING:
     import xarray as xr
     from matplotlib.figure import Figure
@@ -543,24 +545,21 @@ def _run_counties(ds: xr.Dataset, end: int, funded: list[str]) -> _Table:
     return table
 
 
-_LEVELS = ("central", "province", "city", "county")
-
-
 def _run_fiscal(ds: xr.Dataset) -> _Table | None:
-    names = [f"subsidy_{lv}" for lv in _LEVELS]
+    names = [f"subsidy_{lv}" for lv in LEVELS]
     if any(n not in ds.data_vars for n in names) or ds.sizes["draw"] == 0:
         return None
-    totals = {lv: ds[f"subsidy_{lv}"].sum(["county", "year"]).mean("draw") for lv in _LEVELS}
+    totals = {lv: ds[f"subsidy_{lv}"].sum(["county", "year"]).mean("draw") for lv in LEVELS}
     table = _Table(
-        ["scheme", *[f"{lv}, 亿元" for lv in _LEVELS], "total, 亿元"],
+        ["scheme", *[f"{lv}, 亿元" for lv in LEVELS], "total, 亿元"],
         [False, True, True, True, True, True],
     )
     for code in map(str, ds["scheme"].values):
-        values = [float(totals[lv].sel(scheme=code)) for lv in _LEVELS]
+        values = [float(totals[lv].sel(scheme=code)) for lv in LEVELS]
         if not any(values):
             continue
         table.rows.append([_e(code), *[_yi(v) for v in values], _yi(sum(values))])
-    sums = [float(totals[lv].sum()) for lv in _LEVELS]
+    sums = [float(totals[lv].sum()) for lv in LEVELS]
     table.rows.append(["<b>all schemes</b>", *[_yi(v) for v in sums], _yi(sum(sums))])
     years = ds["year"].values
     table.caption = (

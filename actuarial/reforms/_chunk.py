@@ -28,8 +28,6 @@ __all__ = ["Chunk"]
 F64 = NDArray[np.float64]
 Cell = tuple[int, int]  # (county index, scheme index)
 
-_LEVELS = ("central", "province", "city", "county")
-
 
 @dataclass
 class Chunk:
@@ -131,16 +129,17 @@ class Chunk:
         given ``shares`` by level ("central", "province", "city", "county"; summing to 1):
         to the subsidies by level and, when it is a benefit paid from budgets through the
         fund (the resident basic pension, the dibao), to ``benefits`` as well."""
-        unknown = sorted(set(shares) - set(_LEVELS))
-        if unknown or abs(sum(shares.values()) - 1.0) > 1e-9:
+        from actuarial.reforms._levels import LEVELS, unknown_levels
+
+        if unknown_levels(dict(shares)) is not None:
             raise ValueError(
-                f"shares: got {dict(shares)}; expected levels of {', '.join(_LEVELS)} summing to 1"
+                f"shares: got {dict(shares)}; expected levels of {', '.join(LEVELS)} summing to 1"
             )
         for level, share in shares.items():
             if share:
                 self.var(f"subsidy_{level}")[:, :, j, y0:] += share * amount
         total = self.var("subsidy_central")[:, :, j, y0:].copy()
-        for level in _LEVELS[1:]:
+        for level in LEVELS[1:]:
             total += self.var(f"subsidy_{level}")[:, :, j, y0:]
         self.var("subsidies")[:, :, j, y0:] = total
         if benefit:

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from actuarial.assumptions._types import SchemeCode
 from actuarial.reforms._base import Reform, register
+from actuarial.reforms._levels import BudgetLevels
 
 if TYPE_CHECKING:
     from actuarial.reforms._chunk import Chunk
 
 __all__ = ["FiscalTopUp"]
-
-_LEVELS = ("central", "province", "city", "county")
 
 
 @register
@@ -36,22 +35,12 @@ class FiscalTopUp(Reform):
     schemes: list[SchemeCode] = Field(
         default=["enterprise_pension"], min_length=1, description="Funds topped up."
     )
-    levels: dict[str, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
+    levels: BudgetLevels = Field(
         default={"city": 0.5, "county": 0.5},
         description="Who pays, as fractions by level (central, province, city, county) "
         "summing to 1; default city and county halves (ASSUMPTION: the report has local "
         "budgets meet local shortfalls, III.(7), without a split).",
     )
-
-    @field_validator("levels")
-    @classmethod
-    def _levels(cls, v: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(v) - set(_LEVELS))
-        if unknown:
-            raise ValueError(f"unknown level(s) {unknown}; allowed: {', '.join(_LEVELS)}")
-        if abs(sum(v.values()) - 1.0) > 1e-9:
-            raise ValueError(f"shares sum to {sum(v.values())}; they must sum to 1")
-        return v
 
     def apply_results(self, chunk: Chunk, y0: int) -> None:
         from actuarial.projection import OUTGO

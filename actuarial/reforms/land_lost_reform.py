@@ -53,7 +53,7 @@ from pydantic import Field
 
 from actuarial.assumptions._types import Amount, Probability
 from actuarial.reforms._base import Reform, ReformError, register
-from actuarial.reforms.merge_resident_pensions import (
+from actuarial.reforms._levels import (
     LEVELS_DEFAULT_DOC,
     BudgetLevels,
     city_and_county,

@@ -47,24 +47,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import Field, field_validator
 
 from actuarial.reforms._base import FIRST_YEAR, LAST_YEAR, Reform, ReformError, register
+from actuarial.reforms._levels import LEVELS_DEFAULT_DOC, BudgetLevels, city_and_county
 
 if TYPE_CHECKING:
     from actuarial.projection import Model
     from actuarial.reforms._chunk import Chunk
 
 __all__ = [
-    "LEVELS_DEFAULT_DOC",
     "NINGXIA_SUBSIDY",
     "RESIDENT_SCHEMES",
     "TIERS",
     "YUXI_TOP_UP",
-    "BudgetLevels",
     "MergeResidentPensions",
     "ResidentScheme",
-    "city_and_county",
 ]
 
 ResidentScheme = Literal["rural_resident_pension", "urban_resident_pension"]
@@ -86,47 +84,6 @@ NATIONAL_FLOOR = 30.0
 #: Default tier shares (ASSUMPTIONS, see the module docstring): 2012's mean contributions.
 RURAL_TIER_SHARES = (0.804, 0.049, 0.049, 0.049, 0.049, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 URBAN_TIER_SHARES = (0.676, *([0.036] * 9), 0.0, 0.0)
-
-_LEVELS = ("central", "province", "city", "county")
-
-
-def _check_levels(v: dict[str, float]) -> dict[str, float]:
-    unknown = sorted(set(v) - set(_LEVELS))
-    if unknown:
-        raise ValueError(f"unknown level(s) {unknown}; allowed: {', '.join(_LEVELS)}")
-    if abs(sum(v.values()) - 1.0) > 1e-9:
-        raise ValueError(f"shares sum to {sum(v.values())}; they must sum to 1")
-    return v
-
-
-#: Shares of an amount paid by each level of government, fractions summing to 1.
-BudgetLevels = Annotated[
-    dict[str, Annotated[float, Field(ge=0.0, le=1.0)]], AfterValidator(_check_levels)
-]
-#: What a ``levels`` parameter left at None means, for the report's city and county money.
-LEVELS_DEFAULT_DOC = (
-    "Default (None): city and county in the ratio of their shares in "
-    "fiscal.resident_pension_local_shares (ASSUMPTION: the report names both without a "
-    "split; halves in the baseline)."
-)
-
-
-def city_and_county(levels: dict[str, float] | None, chunk: Chunk, reform: str) -> dict[str, float]:
-    """``levels``, or when None city and county in the ratio of their shares of the resident
-    pensions' local subsidies (``fiscal.resident_pension_local_shares``, renormalised)."""
-    if levels is not None:
-        return levels
-    if chunk.model is None:
-        raise ReformError(f"reform {reform}: levels not given and the chunk carries no model")
-    shares = chunk.model.pensions.assumptions.fiscal.resident_pension_local_shares
-    city, county = shares.get("city", 0.0), shares.get("county", 0.0)
-    if city + county <= 0.0:
-        raise ReformError(
-            f"reform {reform}: fiscal.resident_pension_local_shares gives city and county "
-            "nothing; give levels explicitly"
-        )
-    return {"city": city / (city + county), "county": county / (city + county)}
-
 
 TierShares = Annotated[
     list[Annotated[float, Field(ge=0.0, le=1.0)]], Field(min_length=12, max_length=12)

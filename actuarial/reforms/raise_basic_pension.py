@@ -28,13 +28,8 @@ from pydantic import Field, model_validator
 
 from actuarial.assumptions._types import Amount, SignedRate
 from actuarial.reforms._base import Reform, register
-from actuarial.reforms.merge_resident_pensions import (
-    LEVELS_DEFAULT_DOC,
-    RESIDENT_SCHEMES,
-    BudgetLevels,
-    ResidentScheme,
-    city_and_county,
-)
+from actuarial.reforms._levels import LEVELS_DEFAULT_DOC, BudgetLevels, city_and_county
+from actuarial.reforms.merge_resident_pensions import RESIDENT_SCHEMES, ResidentScheme
 
 if TYPE_CHECKING:
     from actuarial.projection import Model
