@@ -906,72 +906,11 @@ _COLOURS = {
 
 
 def backtest_chart(result: BacktestResult) -> Figure:
-    """One panel per fund: for each tabled series the model's median and 90 % band against
-    the reported points (hollow: reported but not used), holdout years shaded; money in
-    万元 (10,000 CNY) on a log scale. Labels are ASCII, as in ``actuarial.plotting``."""
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-    from matplotlib.ticker import MaxNLocator
+    """One panel per fund: each tabled series' median and 90 % band against the reported
+    points (``actuarial.plotting.backtest_chart``, which draws it)."""
+    from actuarial.plotting import backtest_chart as draw
 
-    n = len(result.funds)
-    fig = Figure(figsize=(5.2 * n, 5.0), layout="constrained")
-    axes = fig.subplots(1, n, squeeze=False).ravel()
-    lo, mid, hi = range(len(BAND))
-    for ax, f in zip(axes, result.funds, strict=True):
-        h = f.history
-        years = h.years.astype(np.float64)
-        k = h.n_fit
-        ax.axvspan(years[k] - 0.5, years[-1] + 0.5, color="0.9", lw=0)
-        handles: list[Line2D | Patch] = []
-        any_unused = False
-        for s in h.series:
-            if s.variable is None:
-                continue
-            colour = _COLOURS.get(s.key, "tab:gray")
-            band = f.fan[s.key] / _WAN
-            ax.fill_between(years[:k], band[lo, :k], band[hi, :k], color=colour, alpha=0.2, lw=0)
-            ax.plot(years[:k], band[mid, :k], color=colour, lw=1.8)
-            # The holdout forecast starts at its origin, the last fit year: at the printed
-            # balance for the balance (the model restarts there), on the fitted path for flows.
-            origin = band[:, k - 1].copy()
-            if s.key == "balance":
-                origin[:] = s.reported[k - 1] / _WAN
-            hx = np.concatenate([[years[k - 1]], years[k:]])
-            hb = np.concatenate([origin[:, None], band[:, k:]], axis=1)
-            ax.fill_between(hx, hb[lo], hb[hi], color=colour, alpha=0.2, lw=0)
-            ax.plot(hx, hb[mid], color=colour, lw=1.8, ls="--")
-            ok = ~np.isnan(s.reported)
-            used = ok & s.used
-            ax.scatter(years[used], s.reported[used] / _WAN, color=colour, s=22, zorder=3)
-            unused = ok & ~s.used
-            if unused.any():
-                any_unused = True
-                ax.scatter(years[unused], s.reported[unused] / _WAN, facecolors="none",
-                           edgecolors=colour, s=30, zorder=3)  # fmt: skip
-            handles.append(Patch(color=colour, alpha=0.5, label=s.label))
-        handles += [
-            Line2D([], [], color="0.3", lw=1.8, label="model median, fit years"),
-            Line2D([], [], color="0.3", lw=1.8, ls="--", label="model median, holdout"),
-            Line2D([], [], color="0.3", ls="", marker="o", label="report"),
-        ]
-        if any_unused:
-            hollow = Line2D([], [], color="0.3", ls="", marker="o", mfc="none")
-            hollow.set_label("report, not used (CHECKS)")
-            handles.append(hollow)
-        handles.append(Patch(color="0.9", label="holdout years"))
-        ax.set_yscale("log")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel("year")
-        ax.set_ylabel("CNY 10,000 (wan), log scale")
-        ax.set_title(h.label)
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2,
-                  fontsize="small", frameon=False)  # fmt: skip
-    fig.suptitle(
-        f"Back-test: each fund's model fitted on all but its last {HOLDOUT_YEARS} years, vs "
-        f"the report (bands: 90 % of {result.draws} draws, seed {result.seed})"
-    )
-    return fig
+    return draw(result)
 
 
 def save_backtest_chart(result: BacktestResult, path: str | Path) -> Path:
