@@ -187,8 +187,6 @@ class SolvencyAccessor:
             # not copied to float64.
             kept = self._ds[stored].rename(all_draw="draw")
             return kept.drop_vars("year", errors="ignore")
-        if aggregate not in ("county", "city", "any"):
-            raise ValueError(f"aggregate must be 'county', 'city' or 'any', got {aggregate!r}")
         if aggregate == "any":
             # The first year in which any county's own fund is depleted: what separate
             # county pools risk, against one pool's ``aggregate="city"``.
